@@ -1,0 +1,1 @@
+"""The knowledge base: stores (Chroma, keyword index, curation DB) and the shipped starter content."""

@@ -1,0 +1,99 @@
+"""The knowledge base: the dense store and the keyword index kept in step, plus per-source bookkeeping.
+
+Chroma is the source of truth. Each chunk carries its file's content hash (``doc_hash``) and the
+number of chunks that file produced (``n_chunks``), so a source is complete exactly when that many
+chunks with its current hash are stored. The keyword index is derived from Chroma and re-synced
+whenever the knowledge base is opened or changed, so an interrupted run can always be repaired.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from knowledge.embedders import Embedder
+from knowledge.glossary import Glossary
+from knowledge.keyword_index import KeywordIndex
+from knowledge.settings import Settings
+from knowledge.tokenizer import Tokenizer
+from knowledge.types import Chunk, ScoredChunk
+from knowledge.vector_store import ChromaVectorStore, VectorStore, collection_name, make_client
+
+
+@dataclass
+class SourceState:
+    """What the store holds for one source file."""
+
+    hashes: dict[str, set[str]] = field(default_factory=dict)  # doc_hash -> chunk ids
+    expected: dict[str, int] = field(default_factory=dict)  # doc_hash -> n_chunks
+
+    def complete(self, doc_hash: str) -> bool:
+        ids = self.hashes.get(doc_hash)
+        return bool(ids) and len(ids) == self.expected.get(doc_hash, -1)
+
+    def ids_except(self, doc_hash: str) -> set[str]:
+        return {cid for h, ids in self.hashes.items() if h != doc_hash for cid in ids}
+
+    @property
+    def all_ids(self) -> set[str]:
+        return {cid for ids in self.hashes.values() for cid in ids}
+
+
+class KnowledgeBase:
+    """Chunks in a vector store and a keyword index that always describe the same set."""
+
+    def __init__(self, vectors: VectorStore, keywords: KeywordIndex, embedder: Embedder, tokenizer: Tokenizer) -> None:
+        self.vectors = vectors
+        self.keywords = keywords
+        self.embedder = embedder
+        self.tokenizer = tokenizer
+        self.sync_keywords()
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: Embedder, glossary: Glossary | None = None) -> KnowledgeBase:
+        """Open (or create) the stores the settings point at."""
+        glossary = glossary if glossary is not None else Glossary.load(settings.glossary_path)
+        tokenizer = Tokenizer(glossary, settings.cache_dir / "jieba")
+        name = collection_name(settings, embedder)
+        vectors = ChromaVectorStore(make_client(settings), name, embedder)
+        keywords = KeywordIndex(settings.index_dir / f"{name}.keywords.json.gz", tokenizer)
+        return cls(vectors, keywords, embedder, tokenizer)
+
+    def sync_keywords(self) -> bool:
+        """Bring the keyword index in line with the vector store; True when it changed."""
+        def texts_for(ids: list[str]) -> dict[str, str]:
+            return {ch.id: ch.context_text for ch in self.vectors.get(ids)}
+
+        return self.keywords.sync(self.vectors.all_metadata().keys(), texts_for)
+
+    def sources(self) -> dict[str, SourceState]:
+        states: dict[str, SourceState] = {}
+        for cid, meta in self.vectors.all_metadata().items():
+            state = states.setdefault(str(meta.get("source", "")), SourceState())
+            doc_hash = str(meta.get("doc_hash", ""))
+            state.hashes.setdefault(doc_hash, set()).add(cid)
+            state.expected[doc_hash] = int(meta.get("n_chunks", 0))
+        return states
+
+    def write(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
+        """Upsert chunks (idempotent by id). Call :meth:`sync_keywords` when a batch of work is done."""
+        if chunks:
+            self.vectors.upsert(chunks, embeddings)
+
+    def delete(self, ids: Sequence[str]) -> None:
+        if ids:
+            self.vectors.delete(list(ids))
+
+    def count(self) -> int:
+        return self.vectors.count()
+
+    def dense_search(self, query: str, k: int) -> list[ScoredChunk]:
+        return self.vectors.query(self.embedder.embed_query(query), k)
+
+    def keyword_search(self, query: str, k: int) -> list[tuple[str, float]]:
+        return self.keywords.search(query, k)
+
+    def get(self, ids: Sequence[str]) -> list[Chunk]:
+        return self.vectors.get(ids)

@@ -1,0 +1,21 @@
+"""The project's small error family. Messages are meant for a person to act on."""
+
+
+class AskScienceError(Exception):
+    """Base class: ``str(err)`` is a message a person can act on."""
+
+
+class IngestError(AskScienceError):
+    """A file could not be turned into chunks (unreadable, empty, scanned, unsupported)."""
+
+
+class StoreError(AskScienceError):
+    """The vector store, keyword index or curation database failed."""
+
+
+class EmbedderUnavailable(AskScienceError):
+    """The configured embedder cannot be used on this machine."""
+
+
+class LLMUnavailable(AskScienceError):
+    """The configured LLM endpoint failed (refused, timeout, server error, malformed stream)."""

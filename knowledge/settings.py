@@ -1,0 +1,73 @@
+"""One settings object for the whole application, read from ``ASKSCI_*`` env vars and ``.env``.
+
+Build it once (``Settings()``) at the entry point and pass it down; nothing else reads env vars.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """All tunables. Every field maps to ``ASKSCI_<FIELD_NAME>`` (upper-case)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASKSCI_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(Path("data"), description="All state: Chroma, keyword index, databases, caches.")
+
+    # Embeddings
+    embedder: Literal["default", "openai", "hash"] = Field(
+        "default", description="default = bundled offline model; openai = /v1/embeddings endpoint; hash = tests."
+    )
+    embedding_base_url: str | None = Field(None, description="OpenAI-compatible embeddings endpoint (embedder=openai).")
+    embedding_api_key: SecretStr | None = Field(None, description="API key for the embeddings endpoint.")
+    embedding_model: str = Field("text-embedding-3-small", description="Embedding model name (embedder=openai).")
+    embedding_batch_size: int = Field(32, ge=1, le=1024, description="Texts per embedding call.")
+
+    # Vector store
+    chroma_host: str | None = Field(None, description="Chroma server host; empty = embedded Chroma under data_dir.")
+    chroma_port: int = Field(8000, description="Chroma server port.")
+    collection_prefix: str = Field("askscience", description="Prefix of the Chroma collection name (ASCII).")
+
+    # Splitting
+    chunk_size: int = Field(360, ge=80, le=2000, description="Target chunk length in characters.")
+    chunk_overlap: int = Field(80, ge=0, le=1000, description="Overlap between neighbouring chunks, in characters.")
+
+    # Knowledge content
+    glossary_path: Path = Field(
+        Path(__file__).resolve().parent / "glossary.tsv", description="Science glossary (jieba user dict)."
+    )
+    starter_dir: Path = Field(
+        Path(__file__).resolve().parent, description="Shipped starter content (articles/, qa/)."
+    )
+
+    # Retrieval and answering
+    top_k: int = Field(5, ge=1, le=50, description="Sources given to the composer.")
+    candidate_k: int = Field(30, ge=5, le=200, description="Candidates taken from each retriever before fusion.")
+    curated_threshold: float = Field(0.92, description="Cosine similarity needed for a curated-answer hit.")
+    answer_chars: int = Field(200, ge=50, le=2000, description="Target length of an extractive answer (characters).")
+
+    # LLM (optional)
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible chat endpoint base URL.")
+    llm_api_key: SecretStr | None = Field(None, description="API key for the chat endpoint.")
+    llm_model: str | None = Field(None, description="Chat model name; empty = no LLM, extractive answers.")
+    llm_timeout: float = Field(20.0, gt=0, description="Seconds before an LLM call is abandoned.")
+    llm_max_retries: int = Field(1, ge=0, le=5, description="Retries of a failed LLM call.")
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"

@@ -1,0 +1,76 @@
+"""Typed records passed between ingestion, the stores and the answer engine."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+
+
+def normalise_for_id(text: str) -> str:
+    """Width-fold and collapse whitespace so cosmetic differences do not change a chunk id."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def chunk_id(source: str, text: str) -> str:
+    """Deterministic chunk id: a hash of (source, normalised text)."""
+    digest = hashlib.sha256(f"{source}\x00{normalise_for_id(text)}".encode()).hexdigest()
+    return digest[:32]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One retrievable piece of a document, with the context it came from."""
+
+    id: str
+    text: str
+    source: str
+    title: str
+    heading: str = ""
+    position: int = 0
+    doc_hash: str = ""
+    n_chunks: int = 0
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def context_text(self) -> str:
+        """Text used for embedding and keyword indexing: title and heading give the chunk context."""
+        prefix = self.title
+        if self.heading and self.heading != self.title:
+            prefix = f"{prefix} · {self.heading}" if prefix else self.heading
+        return f"{prefix}\n{self.text}" if prefix else self.text
+
+    def metadata(self) -> dict[str, str | int]:
+        meta: dict[str, str | int] = {
+            "source": self.source,
+            "title": self.title,
+            "heading": self.heading,
+            "position": self.position,
+            "doc_hash": self.doc_hash,
+            "n_chunks": self.n_chunks,
+        }
+        meta.update({k: v for k, v in self.extra.items() if k not in meta})
+        return meta
+
+    @classmethod
+    def from_store(cls, chunk_id_: str, text: str, meta: dict) -> Chunk:
+        core = {"source", "title", "heading", "position", "doc_hash", "n_chunks"}
+        return cls(
+            id=chunk_id_,
+            text=text,
+            source=str(meta.get("source", "")),
+            title=str(meta.get("title", "")),
+            heading=str(meta.get("heading", "")),
+            position=int(meta.get("position", 0)),
+            doc_hash=str(meta.get("doc_hash", "")),
+            n_chunks=int(meta.get("n_chunks", 0)),
+            extra={k: str(v) for k, v in meta.items() if k not in core},
+        )
+
+
+@dataclass(frozen=True)
+class ScoredChunk:
+    """A chunk with the score a retriever gave it (higher is better)."""
+
+    chunk: Chunk
+    score: float
