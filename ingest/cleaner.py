@@ -108,7 +108,10 @@ def _blocks(text: str) -> list[str]:
 
 def _is_broken(block: str) -> bool:
     last = block.split("\n")[-1]
-    return not _is_structural(last) and not _complete(last) and _visible_len(last) >= BROKEN_MIN_CHARS
+    if _is_structural(last) or _complete(last):
+        return False
+    # long, or already holding a clause break: body text cut mid-sentence, not a heading
+    return _visible_len(last) >= BROKEN_MIN_CHARS or bool(re.search(r"[，,、。；]", last))
 
 
 def _mostly_latin(block: str) -> bool:

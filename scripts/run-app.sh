@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Install everything and run the web app (first start builds the starter knowledge base).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+exec .venv/bin/python app.py "$@"
