@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ingest.service import build_pipeline
 from ingest.progress import ConsoleProgress
+from ingest.service import build_pipeline
 from knowledge import texts
 from knowledge.errors import AskScienceError
 from knowledge.settings import Settings
@@ -21,7 +21,9 @@ _LABELS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ingest", description="Ingest files into the AskScience knowledge base.")
+    parser = argparse.ArgumentParser(
+        prog="python -m ingest", description="Ingest files into the AskScience knowledge base."
+    )
     parser.add_argument("paths", nargs="+", type=Path, help="files or folders (searched recursively)")
     parser.add_argument("--prune", action="store_true", help="remove chunks of files under PATH that no longer exist")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -124,7 +124,7 @@ def _drop_trailing_ad(blocks: list[str]) -> list[str]:
     cut = len(blocks)
     while cut > 0:
         block = blocks[cut - 1]
-        if _complete(block) or _visible_len(block) > 40 or _is_structural(block) or "\n" in block and len(block) > 80:
+        if _complete(block) or _visible_len(block) > 40 or _is_structural(block) or ("\n" in block and len(block) > 80):
             break
         cut -= 1
     tail = blocks[cut:]
@@ -149,7 +149,8 @@ def _repair_paragraphs(blocks: list[str]) -> list[str]:
                 block = _join(block, nxt)  # a stray end of the cut sentence: keep it with its sentence
                 i += 1
                 continue
-            if size <= CAPTION_MAX_CHARS and "\n" not in nxt and i + 2 < len(blocks) and not _is_structural(blocks[i + 2]):
+            after = blocks[i + 2] if i + 2 < len(blocks) else ""
+            if size <= CAPTION_MAX_CHARS and "\n" not in nxt and after and not _is_structural(after):
                 captions.append(nxt)
                 block = _join(block, blocks[i + 2])
                 i += 2

@@ -155,7 +155,7 @@ def load_pdf(data: bytes, path: Path) -> LoadedDocument:
         if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
             raise IngestError(texts.INGEST_ENCRYPTED_PDF) from exc
         raise IngestError(texts.INGEST_BROKEN_PDF.format(detail=exc)) from exc
-    text = "\n\n".join(pages)
+    text = "\n\n".join(pages).replace("\x00", "")
     if len("".join(text.split())) < 20:
         raise IngestError(texts.INGEST_SCANNED_PDF)
     return LoadedDocument(text, str(title))

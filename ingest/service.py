@@ -8,7 +8,9 @@ from knowledge.embedders import Embedder, build_embedder
 from knowledge.settings import Settings
 
 
-def build_pipeline(settings: Settings, kb: KnowledgeBase | None = None, embedder: Embedder | None = None) -> IngestPipeline:
+def build_pipeline(
+    settings: Settings, kb: KnowledgeBase | None = None, embedder: Embedder | None = None
+) -> IngestPipeline:
     """A pipeline writing into ``kb`` (opened from settings when not given)."""
     if kb is None:
         kb = KnowledgeBase.open(settings, embedder or build_embedder(settings))

@@ -9,16 +9,16 @@ from pathlib import Path
 
 import jieba
 
-jieba.setLogLevel(logging.WARNING)
-
 from knowledge.glossary import Glossary
+
+jieba.setLogLevel(logging.WARNING)
 
 # Function words and question words that carry no topic; the rest of the question does.
 STOPWORDS = frozenset(
-    """的 了 是 吗 呢 吧 啊 呀 嘛 么 和 与 及 或 在 有 也 都 就 还 又 被 把 给 对 从 到 让 这 那 这个 那个 这些 那些
-    什么 为什么 为啥 啥 怎么 怎样 怎么样 如何 哪 哪里 哪儿 哪些 多少 几 谁 能 会 可以 可能 要 应该 是否 是不是 有没有
-    不 没 没有 我 你 他 她 它 我们 你们 他们 咱 咱们 自己 一个 一种 一些 个 种 些 吗 呗 嘞 其 之 而 且 并 但 却
-    以 于 为 着 过 等 之一 如果 因为 所以 就是 还是 一下 真的 听说 到底 究竟 请问""".split()
+    """的 了 是 吗 呢 吧 啊 呀 嘛 么 和 与 及 或 在 有 也 都 就 还 又 被 把 给 对 从 到 让 这 那 这个 那个 这些
+    那些 什么 为什么 为啥 啥 怎么 怎样 怎么样 如何 哪 哪里 哪儿 哪些 多少 几 谁 能 会 可以 可能 要 应该 是否 是不是
+    有没有 不 没 没有 我 你 他 她 它 我们 你们 他们 咱 咱们 自己 一个 一种 一些 个 种 些 吗 呗 嘞 其 之 而 且 并 但
+    却 以 于 为 着 过 等 之一 如果 因为 所以 就是 还是 一下 真的 听说 到底 究竟 请问""".split()
 )
 _WORD = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
 

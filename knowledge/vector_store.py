@@ -31,7 +31,7 @@ class AskScienceEmbeddingFunction(EmbeddingFunction[Documents]):
         self._embedder = embedder
         self._space = embedder.name if embedder else space
 
-    def __call__(self, input: Documents) -> list[np.ndarray]:  # noqa: A002 - Chroma's signature
+    def __call__(self, input: Documents) -> list[np.ndarray]:
         if self._embedder is None:
             raise StoreError("the collection was opened without an embedder; pass embeddings explicitly")
         return list(self._embedder.embed_documents(list(input)))
@@ -87,7 +87,7 @@ class ChromaVectorStore:
         self._ef = AskScienceEmbeddingFunction(embedder)
         self._collection = self._open()
 
-    def _open(self):  # noqa: ANN202 - chromadb's Collection type
+    def _open(self):
         try:
             return self._client.get_or_create_collection(
                 self._name, embedding_function=self._ef, metadata={"hnsw:space": "cosine"}
@@ -95,7 +95,7 @@ class ChromaVectorStore:
         except Exception as exc:
             raise StoreError(f"cannot open Chroma collection {self._name}: {exc}") from exc
 
-    def _call(self, fn, *args, **kwargs):  # noqa: ANN001, ANN202
+    def _call(self, fn, *args, **kwargs):
         """Run a collection call; after a server restart, reopen the collection once and retry."""
         try:
             return fn(self._collection)(*args, **kwargs)
