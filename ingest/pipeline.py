@@ -161,6 +161,36 @@ class IngestPipeline:
         report.total_chunks = self.kb.count()
         return report
 
+    def add_documents(self, docs: Sequence[tuple[str, LoadedDocument, str]], progress: Progress | None = None
+                      ) -> IngestReport:
+        """Ingest already-loaded documents given as (source, document, content used for the hash)."""
+        progress = progress or Progress()
+        progress.start(len(docs))
+        report = IngestReport()
+        states = self.kb.sources()
+        pending: list[_Pending] = []
+        try:
+            for source, doc, content in docs:
+                doc_hash = self._hash(content.encode())
+                state = states.get(source, SourceState())
+                if state.complete(doc_hash):
+                    self._record(report, progress, FileResult(source, "unchanged", len(state.hashes[doc_hash])))
+                    continue
+                try:
+                    pending.append(_Pending(Path(source), chunk_document(
+                        doc, source, doc_hash, self.chunk_size, self.chunk_overlap)))
+                except IngestError as exc:
+                    self._record(report, progress, FileResult(source, "failed", reason=str(exc)))
+                if sum(len(p.chunks) for p in pending) >= self.batch_size * 4:
+                    self._flush(pending, states, report, progress)
+                    pending = []
+            self._flush(pending, states, report, progress)
+        finally:
+            self.kb.sync_keywords()
+            progress.close()
+        report.total_chunks = self.kb.count()
+        return report
+
     @staticmethod
     def _record(report: IngestReport, progress: Progress, result: FileResult) -> None:
         report.results.append(result)

@@ -89,8 +89,10 @@ class KnowledgeBase:
     def count(self) -> int:
         return self.vectors.count()
 
-    def dense_search(self, query: str, k: int) -> list[ScoredChunk]:
-        return self.vectors.query(self.embedder.embed_query(query), k)
+    def dense_search(self, query: str | np.ndarray, k: int) -> list[ScoredChunk]:
+        """Nearest chunks to a question (text, or its query embedding when already computed)."""
+        vector = self.embedder.embed_query(query) if isinstance(query, str) else query
+        return self.vectors.query(vector, k)
 
     def keyword_search(self, query: str, k: int) -> list[tuple[str, float]]:
         return self.keywords.search(query, k)

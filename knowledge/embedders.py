@@ -32,6 +32,10 @@ class Embedder(Protocol):
         """Embed one question; returns an array of shape (dim,)."""
         ...
 
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed several questions (query side); shape (len(texts), dim)."""
+        ...
+
 
 def _normalise(mat: np.ndarray) -> np.ndarray:
     mat = np.asarray(mat, dtype=np.float32)
@@ -60,6 +64,11 @@ class E5Embedder:
     def embed_query(self, text: str) -> np.ndarray:
         return _normalise(self._model.query(text).reshape(self.dim))
 
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise(self._model.query(list(texts)).reshape(len(texts), self.dim))
+
 
 class USEEmbedder:
     """Universal Sentence Encoder multilingual v3 in pure numpy: weaker, but runs on any platform."""
@@ -83,6 +92,9 @@ class USEEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return _normalise(self._model.encode([text])[0])
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.embed_documents(texts)
 
 
 class HashEmbedder:
@@ -110,6 +122,9 @@ class HashEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         return _normalise(self._one(text))
 
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.embed_documents(texts)
+
 
 class OpenAIEmbedder:
     """Any OpenAI-compatible ``/v1/embeddings`` endpoint (TEI, vLLM, Ollama, a cloud API)."""
@@ -136,6 +151,9 @@ class OpenAIEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_documents([text])[0]
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.embed_documents(texts)
 
 
 def build_embedder(settings: Settings) -> Embedder:

@@ -19,3 +19,7 @@ class EmbedderUnavailable(AskScienceError):
 
 class LLMUnavailable(AskScienceError):
     """The configured LLM endpoint failed (refused, timeout, server error, malformed stream)."""
+
+
+class QuestionError(AskScienceError):
+    """The question itself cannot be answered as given (empty, too long); the message is for the citizen."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -28,6 +29,7 @@ class KeywordIndex:
         self._tokens: dict[str, list[str]] = {}
         self._ids: list[str] = []
         self._bm25: bm25s.BM25 | None = None
+        self._df: dict[str, int] | None = None
         self._load()
 
     @property
@@ -51,6 +53,7 @@ class KeywordIndex:
     def _rebuild(self) -> None:
         self._ids = sorted(self._tokens)
         self._bm25 = None  # rebuilt lazily by the next search
+        self._df = None
 
     def _matrix(self) -> bm25s.BM25 | None:
         if self._bm25 is None and self._ids:
@@ -91,6 +94,17 @@ class KeywordIndex:
         self._rebuild()
         self._save()
         return True
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency of a token over the indexed chunks (unknown tokens count as rare)."""
+        if self._df is None:
+            df: dict[str, int] = {}
+            for tokens in self._tokens.values():
+                for t in set(tokens):
+                    df[t] = df.get(t, 0) + 1
+            self._df = df
+        n = len(self._tokens) or 1
+        return math.log(1 + (n - self._df.get(token, 0) + 0.5) / (self._df.get(token, 0) + 0.5))
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """Top ``k`` (chunk id, BM25 score) pairs with a positive score."""

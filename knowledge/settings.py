@@ -50,7 +50,14 @@ class Settings(BaseSettings):
     # Retrieval and answering
     top_k: int = Field(5, ge=1, le=50, description="Sources given to the composer.")
     candidate_k: int = Field(30, ge=5, le=200, description="Candidates taken from each retriever before fusion.")
+    rrf_k: int = Field(5, ge=1, description="Reciprocal-rank-fusion constant (chosen by measurement on the dev set).")
     curated_threshold: float = Field(0.92, description="Cosine similarity needed for a curated-answer hit.")
+    evidence_threshold: float = Field(
+        0.905, description="No answer when best dense cosine + keyword_weight·ln(1+best BM25) is below this."
+    )
+    evidence_keyword_weight: float = Field(0.015, ge=0, description="Weight of the BM25 evidence (see above).")
+    max_question_chars: int = Field(500, ge=10, description="Longer questions are refused with a message.")
+    curation_db_url: str | None = Field(None, description="SQLAlchemy URL; empty = SQLite under data_dir.")
     answer_chars: int = Field(200, ge=50, le=2000, description="Target length of an extractive answer (characters).")
 
     # LLM (optional)
@@ -67,6 +74,10 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    @property
+    def db_url(self) -> str:
+        return self.curation_db_url or f"sqlite:///{(self.data_dir / 'curation.sqlite3').resolve()}"
 
     @property
     def cache_dir(self) -> Path:

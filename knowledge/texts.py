@@ -22,3 +22,31 @@ REPORT_FAILED = "失败"
 REPORT_PRUNED = "已移除（文件已不存在）"
 PROGRESS_FILES = "文件"
 PROGRESS_CHUNKS = "片段"
+
+# Answers
+NO_ANSWER = "知识库里暂时没有关于这个问题的可靠资料，我们不想凭空猜测。这个问题已经记录下来，科普传播员会尽快补充。"
+NO_ANSWER_RELATED = "你也可以看看这些相关主题：{topics}"
+EXTRACTIVE_NOTICE = "以下内容摘录自知识库中的科普文章，方括号里的数字是出处。"
+LLM_FALLBACK_NOTICE = "AI 归纳服务暂时不可用，下面改为直接摘录知识库原文。"
+LLM_UNCITED_NOTICE = "提示：这段 AI 归纳没有找到对应的出处，请以下方资料原文为准。"
+CURATED_NOTICE = "这是经过科普传播员审核的解答。"
+MEDICAL_DISCLAIMER = "以上为科普信息，不能代替医生的诊断和治疗；身体不适请及时就医。"
+EMERGENCY_POINTER = "如果现在有人出现胸痛、呼吸困难、昏迷、大出血、中毒等紧急情况，请立即拨打 120 急救电话。"
+SELF_HARM_POINTER = (
+    "如果你正感到绝望或有伤害自己的想法，请立刻联系身边信任的人，或拨打全国统一心理援助热线 12356；"
+    "情况紧急请拨打 120 或 110。你并不孤单，愿意倾听的人一直都在。"
+)
+FIRE_POINTER = "如果现场有火灾或燃气泄漏，请先离开危险区域并拨打 119。"
+
+# Question validation (shown to citizens)
+QUESTION_EMPTY = "请先输入你的问题。"
+QUESTION_TOO_LONG = "问题太长了（超过 {limit} 个字），请简要描述你想了解的内容。"
+SERVICE_BUSY = "现在提问的人比较多，请稍后再试。"
+SERVICE_ERROR = "抱歉，系统出了点问题，请稍后再试。"
+
+MODE_LABELS = {
+    "curated": "已审核解答",
+    "extractive": "资料摘录",
+    "llm": "AI 归纳",
+    "no_answer": "暂无可靠答案",
+}

@@ -55,6 +55,7 @@ class VectorStore(Protocol):
     def delete(self, ids: Sequence[str]) -> None: ...
     def all_metadata(self) -> dict[str, dict]: ...
     def get(self, ids: Sequence[str]) -> list[Chunk]: ...
+    def find(self, where: dict) -> list[Chunk]: ...
     def query(self, embedding: np.ndarray, k: int) -> list[ScoredChunk]: ...
     def count(self) -> int: ...
 
@@ -139,6 +140,11 @@ class ChromaVectorStore:
             for cid, doc, meta in zip(res["ids"], res["documents"], res["metadatas"], strict=True):
                 found[cid] = Chunk.from_store(cid, doc, meta)
         return [found[i] for i in ids if i in found]
+
+    def find(self, where: dict) -> list[Chunk]:
+        """Chunks whose metadata match a Chroma ``where`` filter."""
+        res = self._call(lambda c: c.get, where=where, include=["documents", "metadatas"])
+        return [Chunk.from_store(i, d, m) for i, d, m in zip(res["ids"], res["documents"], res["metadatas"], strict=True)]
 
     def query(self, embedding: np.ndarray, k: int) -> list[ScoredChunk]:
         n = self.count()

@@ -1,0 +1,1 @@
+"""Answering: retrieval, fusion, curated answers, composers, citations, safety, evaluation."""

@@ -1,0 +1,58 @@
+"""Curated-answer matching: a reviewed answer to the same question wins over retrieval."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from knowledge.curation import CuratedAnswer, CurationStore
+from knowledge.embedders import Embedder
+
+
+class CuratedMatcher:
+    """Embeds every published question and paraphrase; a new question matches above ``threshold``.
+
+    The published set is re-read whenever the store's revision changes, so an answer published a
+    moment ago serves the very next question.
+    """
+
+    def __init__(self, store: CurationStore, embedder: Embedder, threshold: float) -> None:
+        self._store = store
+        self._embedder = embedder
+        self.threshold = threshold
+        self._lock = threading.Lock()
+        self._revision: tuple[int, str] | None = None
+        self._answers: list[CuratedAnswer] = []
+        self._owner: list[int] = []  # row of _matrix -> index into _answers
+        self._matrix = np.zeros((0, 1), dtype=np.float32)
+
+    def refresh(self) -> None:
+        revision = self._store.revision()
+        if revision == self._revision:
+            return
+        with self._lock:
+            answers = self._store.published()
+            texts = [t for a in answers for t in a.phrasings]
+            cached = self._store.cached_vectors(texts, f"q:{self._embedder.name}")
+            missing = [t for t in dict.fromkeys(texts) if t not in cached]
+            if missing:
+                fresh = dict(zip(missing, self._embedder.embed_queries(missing), strict=True))
+                self._store.cache_vectors(fresh, f"q:{self._embedder.name}")
+                cached.update(fresh)
+            owner = [i for i, a in enumerate(answers) for _ in a.phrasings]
+            self._matrix = np.stack([cached[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
+            self._answers, self._owner, self._revision = answers, owner, revision
+
+    def best(self, query_vector: np.ndarray) -> tuple[CuratedAnswer | None, float]:
+        """The closest published answer and its similarity (whatever the threshold)."""
+        self.refresh()
+        if not self._owner:
+            return None, 0.0
+        sims = self._matrix @ query_vector
+        i = int(np.argmax(sims))
+        return self._answers[self._owner[i]], float(sims[i])
+
+    def match(self, query_vector: np.ndarray) -> tuple[CuratedAnswer, float] | None:
+        answer, score = self.best(query_vector)
+        return (answer, score) if answer is not None and score >= self.threshold else None

@@ -1,0 +1,201 @@
+"""The answer service: the one entry point the UI, the HTTP API and the evaluation CLI call."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.conversation import heuristic_rewrite, is_follow_up
+from bot.curated import CuratedMatcher
+from bot.extractive import ExtractiveComposer
+from bot.normalize import QueryNormalizer
+from bot.retrieval import HybridRetriever, Retrieved
+from bot.safety import MEDICAL_TOPICS, check_question
+from bot.types import Answer, AskOptions, Citation, Composed, Mode, Source
+from knowledge import texts
+from knowledge.base import KnowledgeBase
+from knowledge.curation import CuratedAnswer, CurationStore
+from knowledge.errors import LLMUnavailable, QuestionError
+from knowledge.settings import Settings
+from knowledge.types import Chunk
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How well the retrieved chunks support answering at all (calibrated on the dev set against
+    out-of-corpus questions; see docs/benchmarks.md)."""
+
+    top_dense: float
+    top_keyword: float
+
+    def score(self, keyword_weight: float) -> float:
+        return self.top_dense + keyword_weight * math.log1p(max(self.top_keyword, 0.0))
+
+
+class AnswerService:
+    """question → (curated | retrieval → composer → citations) → :class:`Answer`."""
+
+    def __init__(
+        self, settings: Settings, kb: KnowledgeBase, normalizer: QueryNormalizer, store: CurationStore | None = None,
+        llm: object | None = None, retriever: HybridRetriever | None = None,
+    ) -> None:
+        self.settings = settings
+        self.kb = kb
+        self.normalizer = normalizer
+        self.store = store
+        self.llm = llm  # bot.llm.LLMComposer or None
+        self.retriever = retriever or HybridRetriever(kb, settings.candidate_k)
+        self.extractive = ExtractiveComposer(kb.tokenizer.tokens, kb.keywords.idf, settings.answer_chars)
+        self.curated = CuratedMatcher(store, kb.embedder, settings.curated_threshold) if store else None
+
+    # ---- helpers -------------------------------------------------------------------------------
+    def _validate(self, question: str) -> str:
+        if not isinstance(question, str) or not question.strip():
+            raise QuestionError(texts.QUESTION_EMPTY)
+        if len(question) > self.settings.max_question_chars:
+            raise QuestionError(texts.QUESTION_TOO_LONG.format(limit=self.settings.max_question_chars))
+        cleaned = self.normalizer.clean(question)
+        if not cleaned:
+            raise QuestionError(texts.QUESTION_EMPTY)
+        return cleaned
+
+    def _resolve(self, question: str, history: list[tuple[str, str]]) -> str:
+        if not is_follow_up(question, history):
+            return question
+        if self.llm is not None:
+            try:
+                return self.normalizer.clean(self.llm.rewrite(question, history)) or question
+            except LLMUnavailable:
+                pass
+        return heuristic_rewrite(question, history)
+
+    def _sufficient(self, retrieved: Retrieved) -> bool:
+        evidence = Evidence(retrieved.top_dense, retrieved.top_keyword)
+        return evidence.score(self.settings.evidence_keyword_weight) >= self.settings.evidence_threshold
+
+    @staticmethod
+    def _citations(sources: list[Source], composed: Composed) -> list[Citation]:
+        out = []
+        for src in sources:
+            if src.number in composed.cited:
+                extra = src.chunk.extra
+                out.append(Citation(
+                    src.number, src.chunk.title, extra.get("origin") or src.chunk.source, src.chunk.text, src.score,
+                    src.chunk.id, tuple(composed.highlights.get(src.number, ())), extra.get("reviewer", ""),
+                    extra.get("reviewed_at", ""), extra.get("topic", ""),
+                ))
+        return out
+
+    def _curated_answer(self, hit: CuratedAnswer, score: float) -> Answer:
+        citations = []
+        if hit.articles:
+            found = {c.extra.get("article_id"): c for c in self._article_chunks(hit.articles)}
+            for i, article in enumerate(hit.articles, start=1):
+                chunk = found.get(article)
+                if chunk is not None:
+                    citations.append(Citation(i, chunk.title, chunk.extra.get("origin") or chunk.source, chunk.text,
+                                              score, chunk.id, (), hit.reviewer, chunk.extra.get("reviewed_at", ""),
+                                              chunk.extra.get("topic", "")))
+        text = hit.answer + ("".join(f"[{c.number}]" for c in citations) if citations else "")
+        if hit.verdict:
+            text = f"结论：{hit.verdict}。{text}"
+        return Answer(text, Mode.CURATED, citations, notice=texts.CURATED_NOTICE, curated_id=hit.id)
+
+    def _article_chunks(self, article_ids: tuple[str, ...]) -> list[Chunk]:
+        """The opening chunk of each named article."""
+        return self.kb.vectors.find({"$and": [{"article_id": {"$in": list(article_ids)}}, {"position": 0}]})
+
+    # ---- public API ------------------------------------------------------------------------------
+    def ask(self, question: str, history: list[tuple[str, str]] | None = None,
+            options: AskOptions | None = None) -> Answer:
+        """Answer one question. Raises :class:`QuestionError` for empty or over-long questions."""
+        answer = None
+        for item in self.ask_stream(question, history, options):
+            if isinstance(item, Answer):
+                answer = item
+        assert answer is not None
+        return answer
+
+    def ask_stream(self, question: str, history: list[tuple[str, str]] | None = None,
+                   options: AskOptions | None = None) -> Iterator[str | Answer]:
+        """Yield the answer text so far (each item replaces the previous), then the final :class:`Answer`."""
+        options = options or AskOptions()
+        history = list(history or [])
+        start = time.perf_counter()
+        cleaned = self._validate(question)
+        safety = check_question(cleaned)
+        query = self._resolve(cleaned, history)
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        qvec: np.ndarray = self.kb.embedder.embed_query(query)
+        timings["embed_ms"] = (time.perf_counter() - t0) * 1000
+
+        answer: Answer | None = None
+        top_score = 0.0
+        if options.use_curated and self.curated is not None:
+            hit = self.curated.match(qvec)
+            if hit is not None:
+                answer = self._curated_answer(*hit)
+                top_score = hit[1]
+        if answer is None:
+            retrieved = self.retriever.retrieve(self.normalizer.expand(query), max(self.settings.top_k, 10), qvec)
+            ranked = [s.chunk.source for s in retrieved.results]
+            retrieved.results = retrieved.results[: self.settings.top_k]
+            timings.update(retrieved.timings)
+            top_score = retrieved.top_dense
+            if not self._sufficient(retrieved):
+                answer = self._no_answer(retrieved)
+            else:
+                sources = [Source(i, s.chunk, s.score) for i, s in enumerate(retrieved.results, start=1)]
+                answer = yield from self._compose(query, sources, history, options)
+            answer.ranked_sources = ranked
+        if safety.medical or any(c.topic in MEDICAL_TOPICS for c in answer.citations):
+            if answer.mode != Mode.NO_ANSWER:
+                answer.text = f"{answer.text}\n{texts.MEDICAL_DISCLAIMER}"
+        answer.safety = safety.pointer
+        answer.question = question
+        answer.retrieval_query = query
+        timings["total_ms"] = (time.perf_counter() - start) * 1000
+        answer.timings = timings
+        if options.log and self.store is not None:
+            self.store.log_question(cleaned, answer.mode.value, answer.text, top_score, timings["total_ms"],
+                                    answer.flagged)
+        yield answer
+
+    def _no_answer(self, retrieved: Retrieved) -> Answer:
+        topics = list(dict.fromkeys(s.chunk.title for s in retrieved.results[:3] if s.chunk.title))
+        notice = texts.NO_ANSWER_RELATED.format(topics="、".join(topics)) if topics else ""
+        return Answer(texts.NO_ANSWER, Mode.NO_ANSWER, notice=notice, related_topics=topics)
+
+    def _compose(self, query: str, sources: list[Source], history: list[tuple[str, str]],
+                 options: AskOptions) -> Iterator[str]:
+        if self.llm is not None:
+            text = ""
+            try:
+                composed = None
+                for item in self.llm.stream(query, sources, history, options.reading_level):
+                    if isinstance(item, Composed):
+                        composed = item
+                    else:
+                        text += item
+                        yield text
+                if composed is None:
+                    raise LLMUnavailable("stream ended without an answer")
+                answer = Answer(composed.text, Mode.LLM, self._citations(sources, composed))
+                if not composed.cited:
+                    answer.flagged = True
+                    answer.notice = texts.LLM_UNCITED_NOTICE
+                return answer
+            except LLMUnavailable:
+                composed = self.extractive.compose(query, sources)
+                yield composed.text
+                return Answer(composed.text, Mode.EXTRACTIVE, self._citations(sources, composed),
+                              notice=texts.LLM_FALLBACK_NOTICE)
+        composed = self.extractive.compose(query, sources)
+        yield composed.text
+        return Answer(composed.text, Mode.EXTRACTIVE, self._citations(sources, composed),
+                      notice=texts.EXTRACTIVE_NOTICE)

@@ -1,0 +1,83 @@
+"""Typed inputs and outputs of the answer service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from knowledge.types import Chunk
+
+
+class Mode(StrEnum):
+    """How an answer was produced (the UI shows each differently)."""
+
+    CURATED = "curated"
+    LLM = "llm"
+    EXTRACTIVE = "extractive"
+    NO_ANSWER = "no_answer"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A retrieved chunk offered to a composer as numbered source ``[number]``."""
+
+    number: int
+    chunk: Chunk
+    score: float
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source the answer actually cites."""
+
+    number: int
+    title: str
+    source: str
+    snippet: str
+    score: float
+    chunk_id: str
+    highlights: tuple[str, ...] = ()  # sentences of the snippet used in the answer
+    reviewer: str = ""
+    reviewed_at: str = ""
+    topic: str = ""
+
+
+@dataclass
+class Composed:
+    """What a composer returns: text with [n] markers and the numbers it cites."""
+
+    text: str
+    cited: list[int]
+    highlights: dict[int, list[str]] = field(default_factory=dict)
+    notice: str = ""
+
+
+@dataclass
+class AskOptions:
+    reading_level: str = "大众"  # 少儿 / 大众 / 专业
+    use_curated: bool = True
+    log: bool = True
+
+
+@dataclass
+class Answer:
+    """The service's reply to one question."""
+
+    text: str
+    mode: Mode
+    citations: list[Citation] = field(default_factory=list)
+    notice: str = ""
+    safety: str = ""
+    related_topics: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    question: str = ""
+    retrieval_query: str = ""
+    curated_id: int | None = None
+    flagged: bool = False  # an LLM answer left with no valid citation
+    ranked_sources: list[str] = field(default_factory=list)  # sources of the top fused chunks, best first
+
+    @property
+    def full_text(self) -> str:
+        """Text as shown to a citizen: safety pointer first, then the answer, then any notice."""
+        parts = [p for p in (self.safety, self.text, self.notice) if p]
+        return "\n\n".join(parts)
