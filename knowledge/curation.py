@@ -11,7 +11,16 @@ from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import (
-    Boolean, DateTime, Float, Integer, LargeBinary, String, Text, create_engine, func, select,
+    Boolean,
+    DateTime,
+    Float,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    create_engine,
+    func,
+    select,
 )
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker

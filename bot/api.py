@@ -1,0 +1,30 @@
+"""The plain JSON API: ``POST /api/ask``. Validation and bounds here; answering in the service."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from bot.service import AnswerService
+from knowledge.errors import QuestionError
+
+
+class AskRequest(BaseModel):
+    question: str = Field(..., max_length=10_000)
+    history: list[tuple[str, str]] = Field(default_factory=list, max_length=20)
+
+
+def add_api(app: FastAPI, service: AnswerService) -> None:
+    @app.post("/api/ask")
+    def ask(req: AskRequest) -> JSONResponse:
+        try:
+            answer = service.ask(req.question, req.history)
+        except QuestionError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse({
+            "answer": answer.full_text,
+            "mode": answer.mode.value,
+            "citations": [{"title": c.title, "source": c.source, "snippet": c.snippet, "score": round(c.score, 4)}
+                          for c in answer.citations],
+        })

@@ -1,0 +1,37 @@
+"""Turn an :class:`Answer` into the Markdown the chat shows. Everything user-supplied is escaped."""
+
+from __future__ import annotations
+
+import html
+
+from bot.types import Answer
+from knowledge import texts
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True).replace("\n", "  \n")
+
+
+def render_answer(answer: Answer) -> str:
+    """Mode badge, safety pointer, answer text, notice and source cards (as <details> blocks)."""
+    label = texts.MODE_LABELS.get(answer.mode.value, answer.mode.value)
+    parts = [f"**【{label}】**"]
+    if answer.safety:
+        parts.append(f"> ⚠️ {_esc(answer.safety)}")
+    parts.append(_esc(answer.text))
+    if answer.notice:
+        parts.append(f"*{_esc(answer.notice)}*")
+    for c in answer.citations:
+        snippet = _esc(c.snippet)
+        for sentence in c.highlights:
+            snippet = snippet.replace(_esc(sentence), f"<mark>{_esc(sentence)}</mark>")
+        meta = " · ".join(x for x in (c.reviewer and f"审核：{_esc(c.reviewer)}", c.reviewed_at and _esc(c.reviewed_at)) if x)
+        parts.append(
+            f"<details><summary>[{c.number}] {_esc(c.title) or '资料'}</summary>\n\n{snippet}\n\n"
+            f"<small>{meta}</small></details>"
+        )
+    return "\n\n".join(parts)
+
+
+def render_partial(text: str) -> str:
+    return _esc(text)

@@ -1,0 +1,94 @@
+"""The shipped starter content is complete, consistent and loads."""
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from ingest.loaders import split_front_matter
+from knowledge.glossary import Glossary
+from knowledge.starter import read_qa
+from knowledge.tokenizer import Tokenizer
+from tests.conftest import GLOSSARY, ROOT
+
+KNOWLEDGE = ROOT / "knowledge"
+ARTICLES = sorted((KNOWLEDGE / "articles").rglob("*.md"))
+REQUIRED = ("title", "topic", "audience", "keywords", "summary", "reviewed_at", "reviewer", "references")
+TOPICS = {"地震与地质灾害", "天气与气候", "天文与航天", "健康与医学", "食品安全与营养", "生物与生态", "身边的物理",
+          "生活中的化学", "能源与环境", "信息技术与科学素养", "农业科技", "辟谣"}
+
+
+def _meta_and_body(path: Path) -> tuple[dict, str]:
+    import yaml
+
+    text = path.read_text(encoding="utf-8")
+    m = re.match(r"\A---\n(.*?)\n---\n", text, re.S)
+    assert m, path
+    return yaml.safe_load(m.group(1)), text[m.end():]
+
+
+def test_at_least_60_articles_and_4_per_topic() -> None:
+    assert len(ARTICLES) >= 60
+    topics = Counter(_meta_and_body(p)[0]["topic"] for p in ARTICLES)
+    assert set(topics) == TOPICS
+    assert all(n >= 4 for n in topics.values()), topics
+    assert topics["辟谣"] >= 10
+
+
+@pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.stem)
+def test_article_front_matter_and_body(path: Path) -> None:
+    meta, body = _meta_and_body(path)
+    for key in REQUIRED:
+        assert meta.get(key), f"{path.name}: {key} missing"
+    assert meta["audience"] in {"少儿", "大众", "专业"}
+    assert isinstance(meta["keywords"], list) and isinstance(meta["references"], list)
+    chars = len(re.sub(r"\s", "", body))
+    assert 600 <= chars <= 2000, (path.name, chars)
+    assert len(re.findall(r"^## ", body, re.M)) >= 2
+    split_front_matter(path.read_text(encoding="utf-8"))  # the loader accepts it
+
+
+def test_rumour_articles_state_a_verdict() -> None:
+    for path in ARTICLES:
+        meta, body = _meta_and_body(path)
+        if meta["topic"] == "辟谣":
+            assert re.search(r"结论：(真|假|部分正确|尚无定论)", body), path.name
+
+
+def test_no_duplicate_articles() -> None:
+    titles = [_meta_and_body(p)[0]["title"] for p in ARTICLES]
+    assert len(titles) == len(set(titles))
+    assert len({p.stem for p in ARTICLES}) == len(ARTICLES)
+
+
+def test_qa_pairs_reference_existing_articles() -> None:
+    items = read_qa(KNOWLEDGE)
+    assert len(items) >= 150
+    stems = {p.stem for p in ARTICLES}
+    for item in items:
+        assert item["question"] and item["answer"], item
+        assert len(item["answer"]) <= 200, item["id"]
+        assert 2 <= len(item["paraphrases"]) <= 4, item["id"]
+        assert item["articles"] and set(item["articles"]) <= stems, item["id"]
+        if item.get("verdict"):
+            assert item["verdict"] in {"真", "假", "部分正确", "尚无定论"}
+
+
+def test_no_duplicate_questions() -> None:
+    items = read_qa(KNOWLEDGE)
+    ids = [i["id"] for i in items]
+    assert len(ids) == len(set(ids))
+    phrasings = [p for i in items for p in (i["question"], *i["paraphrases"])]
+    dupes = [p for p, n in Counter(phrasings).items() if n > 1]
+    assert not dupes
+
+
+def test_glossary_has_300_terms_and_changes_segmentation() -> None:
+    glossary = Glossary.load(GLOSSARY)
+    assert len(glossary.entries) >= 300
+    assert glossary.synonym_to_term["心梗"] == "心肌梗死"
+    sentence = "幽门螺杆菌和暗物质都不好懂"
+    plain = Tokenizer(Glossary()).segment(sentence)
+    with_terms = Tokenizer(glossary).segment(sentence)
+    assert "幽门螺杆菌" in with_terms and "幽门螺杆菌" not in plain
