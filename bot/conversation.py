@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-_REFERS_BACK = re.compile(r"^(那|那么|还有|另外|这|它|他|她|其|此)|它|它们|这种|那种|这个|那个|这样|那样|上面|刚才|前面说")
+_REFERS_BACK = re.compile(
+    r"^(那|那么|还有|另外|这|它|他|她|其|此)|它|它们|这种|那种|这个|那个|这样|那样|上面|刚才|前面说"
+)
 
 
 def is_follow_up(question: str, history: list[tuple[str, str]]) -> bool:

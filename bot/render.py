@@ -25,7 +25,8 @@ def render_answer(answer: Answer) -> str:
         snippet = _esc(c.snippet)
         for sentence in c.highlights:
             snippet = snippet.replace(_esc(sentence), f"<mark>{_esc(sentence)}</mark>")
-        meta = " · ".join(x for x in (c.reviewer and f"审核：{_esc(c.reviewer)}", c.reviewed_at and _esc(c.reviewed_at)) if x)
+        reviewer = f"审核：{_esc(c.reviewer)}" if c.reviewer else ""
+        meta = " · ".join(x for x in (reviewer, _esc(c.reviewed_at)) if x)
         parts.append(
             f"<details><summary>[{c.number}] {_esc(c.title) or '资料'}</summary>\n\n{snippet}\n\n"
             f"<small>{meta}</small></details>"

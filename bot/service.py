@@ -153,9 +153,9 @@ class AnswerService:
                 sources = [Source(i, s.chunk, s.score) for i, s in enumerate(retrieved.results, start=1)]
                 answer = yield from self._compose(query, sources, history, options)
             answer.ranked_sources = ranked
-        if safety.medical or any(c.topic in MEDICAL_TOPICS for c in answer.citations):
-            if answer.mode != Mode.NO_ANSWER:
-                answer.text = f"{answer.text}\n{texts.MEDICAL_DISCLAIMER}"
+        medical = safety.medical or any(c.topic in MEDICAL_TOPICS for c in answer.citations)
+        if medical and answer.mode != Mode.NO_ANSWER:
+            answer.text = f"{answer.text}\n{texts.MEDICAL_DISCLAIMER}"
         answer.safety = safety.pointer
         answer.question = question
         answer.retrieval_query = query

@@ -114,7 +114,8 @@ class CurationStore:
         """Load shipped Q&A as published answers; unchanged ones are left alone. Returns rows written."""
         written = 0
         with self.session() as s, s.begin():
-            existing = {r.key: r for r in s.scalars(select(CuratedAnswerRow).where(CuratedAnswerRow.origin == "starter"))}
+            starter = select(CuratedAnswerRow).where(CuratedAnswerRow.origin == "starter")
+            existing = {r.key: r for r in s.scalars(starter)}
             for item in items:
                 values = {
                     "question": item["question"],

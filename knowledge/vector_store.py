@@ -144,7 +144,8 @@ class ChromaVectorStore:
     def find(self, where: dict) -> list[Chunk]:
         """Chunks whose metadata match a Chroma ``where`` filter."""
         res = self._call(lambda c: c.get, where=where, include=["documents", "metadatas"])
-        return [Chunk.from_store(i, d, m) for i, d, m in zip(res["ids"], res["documents"], res["metadatas"], strict=True)]
+        rows = zip(res["ids"], res["documents"], res["metadatas"], strict=True)
+        return [Chunk.from_store(i, d, m) for i, d, m in rows]
 
     def query(self, embedding: np.ndarray, k: int) -> list[ScoredChunk]:
         n = self.count()
