@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     rrf_k: int = Field(5, ge=1, description="Reciprocal-rank-fusion constant (chosen by measurement on the dev set).")
     curated_threshold: float = Field(0.97, description="Query cosine for a curated hit (strict).")
     evidence_threshold: float = Field(
-        0.905, description="No answer when best dense cosine + keyword_weight·ln(1+best BM25) is below this."
+        0.906, description="No answer when best dense cosine + keyword_weight·ln(1+best BM25) is below this."
     )
     evidence_keyword_weight: float = Field(0.015, ge=0, description="Weight of the BM25 evidence (see above).")
     max_question_chars: int = Field(500, ge=10, description="Longer questions are refused with a message.")
