@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,8 +99,17 @@ def chunk_document(doc: LoadedDocument, source: str, doc_hash: str, chunk_size: 
 
 @dataclass
 class _Pending:
-    path: Path
+    source: str
     chunks: list[Chunk]
+
+
+@dataclass
+class _Item:
+    """One thing to ingest: its source key, how to read its bytes, how to load them into a document."""
+
+    source: str
+    read: Callable[[], bytes]  # may raise OSError
+    load: Callable[[bytes], LoadedDocument]  # may raise IngestError
 
 
 class IngestPipeline:
@@ -119,72 +128,58 @@ class IngestPipeline:
         return hashlib.sha256(shape + b"\x00" + data).hexdigest()[:24]
 
     def run(self, paths: Sequence[Path], prune: bool = False, progress: Progress | None = None) -> IngestReport:
-        progress = progress or Progress()
+        """Ingest files and folders; with ``prune``, drop chunks of files under ``paths`` that are gone."""
         files = discover(paths)
-        progress.start(len(files))
+        items = [_Item(str(p), p.read_bytes, lambda data, p=p: load_file(p, data)) for p in files]
+        present = {str(p) for p in files}
+
+        def after(states: dict[str, SourceState], report: IngestReport, progress: Progress) -> None:
+            if prune:
+                self._prune(paths, present, states, report, progress)
+
+        return self._ingest(items, progress or Progress(), after)
+
+    def add_documents(self, docs: Sequence[tuple[str, LoadedDocument, str]], progress: Progress | None = None
+                      ) -> IngestReport:
+        """Ingest already-loaded documents given as (source, document, content used for the hash)."""
+        items = [_Item(source, lambda c=content: c.encode(), lambda _data, d=doc: d) for source, doc, content in docs]
+        return self._ingest(items, progress or Progress())
+
+    def _ingest(self, items: list[_Item], progress: Progress,
+                after: Callable[[dict[str, SourceState], IngestReport, Progress], None] | None = None) -> IngestReport:
+        progress.start(len(items))
         report = IngestReport()
         states = self.kb.sources()
         pending: list[_Pending] = []
         pending_chunks = 0
         try:
-            for path in files:
-                source = str(path)
-                state = states.get(source, SourceState())
+            for item in items:
+                state = states.get(item.source, SourceState())
                 try:
-                    data = path.read_bytes()
+                    data = item.read()
                 except OSError as exc:
-                    self._record(report, progress, FileResult(source, "failed", reason=texts.INGEST_UNREADABLE.format(
-                        detail=exc.strerror or exc)))
+                    reason = texts.INGEST_UNREADABLE.format(detail=exc.strerror or exc)
+                    self._record(report, progress, FileResult(item.source, "failed", reason=reason))
                     continue
                 doc_hash = self._hash(data)
                 if state.complete(doc_hash):
                     self.kb.delete(sorted(state.ids_except(doc_hash)))  # left over from an interrupted run
-                    self._record(report, progress, FileResult(source, "unchanged", len(state.hashes[doc_hash])))
+                    self._record(report, progress, FileResult(item.source, "unchanged", len(state.hashes[doc_hash])))
                     continue
                 try:
-                    doc = load_file(path, data)
-                    chunks = chunk_document(doc, source, doc_hash, self.chunk_size, self.chunk_overlap)
+                    doc = item.load(data)
+                    chunks = chunk_document(doc, item.source, doc_hash, self.chunk_size, self.chunk_overlap)
                 except IngestError as exc:
-                    self._record(report, progress, FileResult(source, "failed", reason=str(exc)))
+                    self._record(report, progress, FileResult(item.source, "failed", reason=str(exc)))
                     continue
-                pending.append(_Pending(path, chunks))
+                pending.append(_Pending(item.source, chunks))
                 pending_chunks += len(chunks)
                 if pending_chunks >= self.batch_size * 4:
                     self._flush(pending, states, report, progress)
                     pending, pending_chunks = [], 0
             self._flush(pending, states, report, progress)
-            if prune:
-                self._prune(paths, {str(p) for p in files}, states, report, progress)
-        finally:
-            self.kb.sync_keywords()
-            progress.close()
-        report.total_chunks = self.kb.count()
-        return report
-
-    def add_documents(self, docs: Sequence[tuple[str, LoadedDocument, str]], progress: Progress | None = None
-                      ) -> IngestReport:
-        """Ingest already-loaded documents given as (source, document, content used for the hash)."""
-        progress = progress or Progress()
-        progress.start(len(docs))
-        report = IngestReport()
-        states = self.kb.sources()
-        pending: list[_Pending] = []
-        try:
-            for source, doc, content in docs:
-                doc_hash = self._hash(content.encode())
-                state = states.get(source, SourceState())
-                if state.complete(doc_hash):
-                    self._record(report, progress, FileResult(source, "unchanged", len(state.hashes[doc_hash])))
-                    continue
-                try:
-                    pending.append(_Pending(Path(source), chunk_document(
-                        doc, source, doc_hash, self.chunk_size, self.chunk_overlap)))
-                except IngestError as exc:
-                    self._record(report, progress, FileResult(source, "failed", reason=str(exc)))
-                if sum(len(p.chunks) for p in pending) >= self.batch_size * 4:
-                    self._flush(pending, states, report, progress)
-                    pending = []
-            self._flush(pending, states, report, progress)
+            if after is not None:
+                after(states, report, progress)
         finally:
             self.kb.sync_keywords()
             progress.close()
@@ -207,12 +202,12 @@ class IngestPipeline:
             )
         except AskScienceError as exc:
             for p in pending:
-                self._record(report, progress, FileResult(str(p.path), "failed",
+                self._record(report, progress, FileResult(p.source, "failed",
                                                           reason=texts.INGEST_STORE_FAILED.format(detail=exc)))
             return
         start = 0
         for p in pending:
-            source = str(p.path)
+            source = p.source
             n = len(p.chunks)
             try:
                 self.kb.write(p.chunks, vectors[start : start + n])
