@@ -30,7 +30,8 @@ def create_app(settings: Settings) -> FastAPI:
                               ConsoleProgress())
         print(report.summary_line())
     service.kb.tokenizer.warm_up()
-    service.curated and service.curated.refresh()
+    if service.curated is not None:
+        service.curated.refresh()
     app = FastAPI(title="AskScience")
     add_api(app, service)
     demo = build_chat(service)

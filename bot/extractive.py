@@ -32,34 +32,34 @@ class ExtractiveComposer:
         self.answer_chars = answer_chars
         self.max_sources = max_sources
 
-    def _relevance(self, q_tokens: set[str], q_grams: set[str], sentence: str) -> float:
+    def _relevance(self, q_tokens: set[str], q_grams: set[str], sentence: str, grams: frozenset[str]) -> float:
         s_tokens = set(self._tokens(sentence))
         total = sum(self._idf(t) for t in q_tokens) or 1.0
         lexical = sum(self._idf(t) for t in q_tokens & s_tokens) / total
-        grams = _bigrams(sentence)
         char = len(q_grams & grams) / (len(q_grams) or 1)
         return lexical + 0.5 * char
 
     def compose(self, question: str, sources: list[Source], history: object = None, level: str = "大众") -> Composed:
         q_tokens = set(self._tokens(question))
         q_grams = _bigrams(question)
-        candidates: list[tuple[float, int, int, str]] = []  # score, source rank, position, sentence
+        candidates: list[tuple[float, int, int, str, frozenset[str]]] = []  # score, rank, position, sentence, grams
         for rank, src in enumerate(sources[: self.max_sources]):
             prior = 0.35 / (1 + rank) + 0.15 * src.score / (sources[0].score or 1.0)
             for pos, sentence in enumerate(split_sentences(src.chunk.text)):
                 if len(_PUNCT.sub("", sentence)) < 4:
                     continue
-                rel = self._relevance(q_tokens, q_grams, sentence)
-                candidates.append((rel + prior - 0.002 * math.log1p(len(sentence)), rank, pos, sentence))
-        chosen: list[tuple[float, int, int, str]] = []
+                grams = frozenset(_bigrams(sentence))
+                rel = self._relevance(q_tokens, q_grams, sentence, grams)
+                candidates.append((rel + prior - 0.002 * math.log1p(len(sentence)), rank, pos, sentence, grams))
+        chosen: list[tuple[float, int, int, str, frozenset[str]]] = []
         used = 0
         pool = sorted(candidates, key=lambda c: -c[0])
-        while pool and used < self.answer_chars:
-            def mmr(c: tuple[float, int, int, str]) -> float:
-                grams = _bigrams(c[3])
-                overlap = max((len(grams & _bigrams(x[3])) / (len(grams) or 1) for x in chosen), default=0.0)
-                return c[0] - 0.8 * overlap
 
+        def mmr(c: tuple[float, int, int, str, frozenset[str]]) -> float:
+            overlap = max((len(c[4] & x[4]) / (len(c[4]) or 1) for x in chosen), default=0.0)
+            return c[0] - 0.8 * overlap
+
+        while pool and used < self.answer_chars:
             best = max(pool, key=mmr)
             pool.remove(best)
             if chosen and mmr(best) < 0.25 * chosen[0][0]:
@@ -71,7 +71,7 @@ class ExtractiveComposer:
         chosen.sort(key=lambda c: (c[1], c[2]))
         parts: list[str] = []
         highlights: dict[int, list[str]] = {}
-        for i, (_, rank, _, sentence) in enumerate(chosen):
+        for i, (_, rank, _, sentence, _) in enumerate(chosen):
             number = sources[rank].number
             highlights.setdefault(number, []).append(sentence)
             last_of_source = i + 1 == len(chosen) or chosen[i + 1][1] != rank
