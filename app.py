@@ -14,29 +14,45 @@ import uvicorn  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 
 from bot.api import add_api  # noqa: E402
+from bot.console import build_console  # noqa: E402
+from bot.curator import CuratorService  # noqa: E402
 from bot.factory import build_service  # noqa: E402
 from bot.ui import CSS, build_chat  # noqa: E402
+from bot.web import PREFIX, CuratorGate, add_login_routes, current_curator  # noqa: E402
 from ingest.progress import ConsoleProgress  # noqa: E402
 from ingest.service import build_pipeline  # noqa: E402
+from knowledge.accounts import Accounts  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
 from knowledge.starter import load_starter  # noqa: E402
 
 
 def create_app(settings: Settings) -> FastAPI:
+    """The whole server: citizen chat at ``/``, JSON API at ``/api/ask``, curator console at ``/curator``."""
     service = build_service(settings)
-    if service.kb.count() == 0 and service.store is not None:
+    assert service.store is not None
+    pipeline = build_pipeline(settings, service.kb)
+    if service.kb.count() == 0:
         print("首次启动：正在载入入门知识库……")
-        report = load_starter(settings.starter_dir, build_pipeline(settings, service.kb), service.store,
-                              ConsoleProgress())
+        report = load_starter(settings.starter_dir, pipeline, service.store, ConsoleProgress())
         print(report.summary_line())
     service.kb.tokenizer.warm_up()
     if service.curated is not None:
         service.curated.refresh()
-    app = FastAPI(title="AskScience")
+    accounts = Accounts(service.store, settings.session_hours, settings.login_max_failures,
+                        settings.login_lockout_minutes)
+    curator = CuratorService(settings, service.kb, service.store, pipeline, accounts)
+
+    app = FastAPI(title="AskScience", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(CuratorGate, accounts=accounts)
     add_api(app, service)
+    add_login_routes(app, accounts, settings.cookie_secure)
+    console = build_console(curator)
+    console.queue(default_concurrency_limit=4, max_size=64)
+    gr.mount_gradio_app(app, console, path=PREFIX, auth_dependency=current_curator(accounts),
+                        max_file_size=f"{settings.upload_max_mb:g}mb", footer_links=[])
     demo = build_chat(service)
-    demo.queue(default_concurrency_limit=8, max_size=256)
-    return gr.mount_gradio_app(app, demo, path="/", css=CSS)
+    demo.queue(default_concurrency_limit=16, max_size=512)
+    return gr.mount_gradio_app(app, demo, path="/", css=CSS, footer_links=["api"])
 
 
 def main() -> None:

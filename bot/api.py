@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from bot.service import AnswerService
-from knowledge.errors import QuestionError
+from knowledge.errors import QuestionError, ServiceBusy
 
 
 class AskRequest(BaseModel):
@@ -22,6 +22,8 @@ def add_api(app: FastAPI, service: AnswerService) -> None:
             answer = service.ask(req.question, req.history)
         except QuestionError as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
+        except ServiceBusy as exc:
+            return JSONResponse({"error": str(exc)}, status_code=503)
         return JSONResponse({
             "answer": answer.full_text,
             "mode": answer.mode.value,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from bot.types import Answer, AskOptions, Citation, Composed, Mode, Source
 from knowledge import texts
 from knowledge.base import KnowledgeBase
 from knowledge.curation import CuratedAnswer, CurationStore
-from knowledge.errors import LLMUnavailable, QuestionError
+from knowledge.errors import LLMUnavailable, QuestionError, ServiceBusy
 from knowledge.settings import Settings
 from knowledge.types import Chunk
 
@@ -51,6 +52,7 @@ class AnswerService:
         self.retriever = retriever or HybridRetriever(kb, settings.candidate_k)
         self.extractive = ExtractiveComposer(kb.tokenizer.tokens, kb.keywords.idf, settings.answer_chars)
         self.curated = CuratedMatcher(store, kb.embedder, settings.curated_threshold) if store else None
+        self._slots = threading.BoundedSemaphore(settings.max_concurrent_answers)
 
     # ---- helpers -------------------------------------------------------------------------------
     def _validate(self, question: str) -> str:
@@ -120,13 +122,42 @@ class AnswerService:
         assert answer is not None
         return answer
 
+    def record_feedback(self, log_id: int | None, rating: int, comment: str = "", report: bool = False) -> bool:
+        """A citizen's 👍 (+1) / 👎 (-1) or problem report on a logged answer; False if it cannot be kept."""
+        if self.store is None or log_id is None:
+            return False
+        return self.store.add_feedback(log_id, rating, comment, report)
+
+    def suggestions(self, limit: int = 8) -> list[tuple[str, str]]:
+        """(topic, question) pairs to offer on an empty chat: one published starter question per topic."""
+        if self.store is None:
+            return []
+        seen: dict[str, str] = {}
+        for a in sorted(self.store.published(), key=lambda a: a.key):
+            topic = texts.TOPIC_LABELS.get(a.key.split("-")[0])
+            if topic and topic not in seen and len(a.question) <= 22:
+                seen[topic] = a.question
+        return list(seen.items())[:limit]
+
     def ask_stream(self, question: str, history: list[tuple[str, str]] | None = None,
                    options: AskOptions | None = None) -> Iterator[str | Answer]:
-        """Yield the answer text so far (each item replaces the previous), then the final :class:`Answer`."""
+        """Yield the answer text so far (each item replaces the previous), then the final :class:`Answer`.
+
+        Raises :class:`QuestionError` for a bad question and :class:`ServiceBusy` when every answering
+        slot stays taken for ``busy_wait_seconds``."""
+        cleaned = self._validate(question)
+        if not self._slots.acquire(timeout=self.settings.busy_wait_seconds):
+            raise ServiceBusy(texts.SERVICE_BUSY)
+        try:
+            yield from self._answer(question, cleaned, history, options)
+        finally:
+            self._slots.release()
+
+    def _answer(self, question: str, cleaned: str, history: list[tuple[str, str]] | None,
+                options: AskOptions | None) -> Iterator[str | Answer]:
         options = options or AskOptions()
         history = list(history or [])
         start = time.perf_counter()
-        cleaned = self._validate(question)
         safety = check_question(cleaned)
         query = self._resolve(cleaned, history)
         timings: dict[str, float] = {}
@@ -162,8 +193,9 @@ class AnswerService:
         timings["total_ms"] = (time.perf_counter() - start) * 1000
         answer.timings = timings
         if options.log and self.store is not None:
-            self.store.log_question(cleaned, answer.mode.value, answer.text, top_score, timings["total_ms"],
-                                    answer.flagged)
+            topic = next((c.topic for c in answer.citations if c.topic), "")
+            answer.log_id = self.store.log_question(cleaned, answer.mode.value, answer.text, top_score,
+                                                    timings["total_ms"], answer.flagged, topic, answer.curated_id)
         yield answer
 
     def _no_answer(self, retrieved: Retrieved) -> Answer:

@@ -75,6 +75,7 @@ class Answer:
     curated_id: int | None = None
     flagged: bool = False  # an LLM answer left with no valid citation
     ranked_sources: list[str] = field(default_factory=list)  # sources of the top fused chunks, best first
+    log_id: int | None = None  # the question-log row (feedback refers to it)
 
     @property
     def full_text(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import gradio as gr
 
@@ -10,58 +11,100 @@ from bot.render import render_answer, render_partial
 from bot.service import AnswerService
 from bot.types import Answer, AskOptions
 from knowledge import texts
-from knowledge.errors import QuestionError
+from knowledge.errors import QuestionError, ServiceBusy
 
-SUGGESTIONS = [
-    "地震时在家里应该躲在哪里？",
-    "为什么打雷前会觉得特别闷热？",
-    "隔夜菜还能吃吗？",
-    "喝醋能软化血管吗？",
-    "84消毒液和洁厕灵能混着用吗？",
-    "天空为什么是蓝色的？",
-]
 CSS = """
 .gradio-container {max-width: 860px !important; margin: auto;}
-@media (max-width: 480px) { .gradio-container {padding: 4px !important;} }
+#chat mark {background: #fde68a; color: inherit; padding: 0 1px;}
+#chat details {border: 1px solid #e5e7eb; border-radius: 8px; padding: 4px 8px; margin: 4px 0;}
+#chat summary {cursor: pointer; font-weight: 600;}
+@media (max-width: 480px) { .gradio-container {padding: 4px !important;} #chat {height: 60vh !important;} }
 """
 
 
-def _history(messages: list[dict]) -> list[tuple[str, str]]:
-    pairs, question = [], None
-    for m in messages:
-        content = m.get("content")
-        text = content if isinstance(content, str) else " ".join(
-            p.get("text", "") for p in content or [] if isinstance(p, dict))
-        if m.get("role") == "user":
-            question = text
-        elif question is not None:
-            pairs.append((question, text))
-            question = None
-    return pairs
+def _text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text", ""))
+    return " ".join(p.get("text", "") for p in content or [] if isinstance(p, dict))
+
+
+def history_pairs(messages: list[dict], questions: list[str]) -> list[tuple[str, str]]:
+    """(question, answer) pairs of the conversation so far, using the citizen's own words."""
+    answers = [_text(m.get("content")) for m in messages if m.get("role") == "assistant"]
+    return list(zip(questions, answers, strict=False))
 
 
 def build_chat(service: AnswerService) -> gr.Blocks:
-    def respond(question: str, messages: list[dict], level: str) -> Iterator[tuple[list[dict], str]]:
-        history = _history(messages)
+    def respond(question: str, messages: list[dict], level: str, log_ids: list[int | None], asked: list[str]
+                ) -> Iterator[tuple[list[dict], str, list[int | None], list[str]]]:
+        history = history_pairs(messages, asked)
         messages = [*messages, {"role": "user", "content": question}]
+        ids, asked = [*log_ids, None], [*asked, question]
         try:
             for item in service.ask_stream(question, history, AskOptions(reading_level=level)):
-                shown = render_answer(item) if isinstance(item, Answer) else render_partial(item)
-                yield [*messages, {"role": "assistant", "content": shown}], ""
-        except QuestionError as exc:
-            yield [*messages, {"role": "assistant", "content": str(exc)}], ""
+                if isinstance(item, Answer):
+                    ids[-1] = item.log_id
+                    shown = render_answer(item)
+                else:
+                    shown = render_partial(item)
+                yield [*messages, {"role": "assistant", "content": shown}], "", ids, asked
+        except (QuestionError, ServiceBusy) as exc:
+            yield [*messages, {"role": "assistant", "content": str(exc)}], "", ids, asked
         except Exception:  # the citizen sees a friendly message, never a stack trace
-            yield [*messages, {"role": "assistant", "content": texts.SERVICE_ERROR}], ""
+            yield [*messages, {"role": "assistant", "content": texts.SERVICE_ERROR}], "", ids, asked
 
-    with gr.Blocks(title="向科学要答案") as demo:
-        gr.Markdown("## 向科学要答案\n身边的科学问题，问这里：答案来自经审核的科普文章，并注明出处。")
-        chat = gr.Chatbot(label="问答", height=520, elem_id="chat")
+    def like(log_ids: list[int | None], data: gr.LikeData) -> None:
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        answer_number = index // 2  # messages alternate: question, answer
+        known = 0 <= answer_number < len(log_ids) and data.liked in (True, False)
+        if known and service.record_feedback(log_ids[answer_number], 1 if data.liked else -1):
+            gr.Info(texts.FEEDBACK_THANKS)
+
+    def report(comment: str, log_ids: list[int | None]) -> tuple[str, str]:
+        last = next((i for i in reversed(log_ids) if i is not None), None)
+        if last is None:
+            return texts.REPORT_NOTHING, comment
+        service.record_feedback(last, 0, comment, report=True)
+        return texts.REPORT_THANKS, ""
+
+    def pick_example(evt: gr.SelectData) -> str:
+        value = evt.value
+        return str(value.get("text", "")) if isinstance(value, dict) else str(value)
+
+    def new_chat() -> tuple[list, list, list, str]:
+        return [], [], [], ""
+
+    examples = [{"text": q, "display_text": texts.SUGGESTION_LABEL.format(topic=t, question=q)}
+                for t, q in service.suggestions()]
+    with gr.Blocks(title=texts.PAGE_TITLE) as demo:
+        gr.Markdown(texts.PAGE_INTRO)
+        chat = gr.Chatbot(label="问答", height=520, elem_id="chat", examples=examples or None,
+                          feedback_options=("Like", "Dislike"), sanitize_html=True)
+        log_ids = gr.State([])
+        asked = gr.State([])
         with gr.Row():
-            box = gr.Textbox(placeholder="输入你的问题，例如：为什么天空是蓝色的？", show_label=False, scale=5,
-                             elem_id="question")
-            send = gr.Button("提问", variant="primary", scale=1, elem_id="ask")
-        level = gr.Radio(["少儿", "大众", "专业"], value="大众", label="阅读难度")
-        gr.Examples(SUGGESTIONS, inputs=box, label="大家常问")
-        send.click(respond, [box, chat, level], [chat, box], concurrency_limit=8)
-        box.submit(respond, [box, chat, level], [chat, box], concurrency_limit=8)
+            box = gr.Textbox(placeholder=texts.QUESTION_PLACEHOLDER, show_label=False, scale=5, elem_id="question",
+                             max_length=service.settings.max_question_chars * 2)
+            send = gr.Button(texts.ASK_BUTTON, variant="primary", scale=1, elem_id="ask", min_width=80)
+        with gr.Row():
+            level = gr.Radio(texts.READING_LEVELS, value="大众", label=texts.READING_LEVEL, scale=3)
+            clear = gr.Button(texts.NEW_CHAT, scale=1, min_width=80)
+        gr.Markdown(texts.LLM_MODE_NOTE if service.llm is not None else texts.EXTRACTIVE_MODE_NOTE,
+                    elem_id="mode-note")
+        with gr.Accordion(texts.REPORT_TITLE, open=False, elem_id="report"):
+            comment = gr.Textbox(label=texts.REPORT_COMMENT, max_length=1000, elem_id="report-comment")
+            report_btn = gr.Button(texts.REPORT_BUTTON, elem_id="report-send")
+            report_msg = gr.Markdown(elem_id="report-message")
+        gr.Markdown(texts.CURATOR_LINK)
+
+        io = ([box, chat, level, log_ids, asked], [chat, box, log_ids, asked])
+        send.click(respond, *io, concurrency_limit=16, api_name="ask")
+        box.submit(respond, *io, concurrency_limit=16, api_name=False)
+        chat.example_select(pick_example, None, box, api_name=False).then(respond, *io, concurrency_limit=16,
+                                                                          api_name=False)
+        chat.like(like, [log_ids], None, api_name=False)
+        report_btn.click(report, [comment, log_ids], [report_msg, comment], api_name=False)
+        clear.click(new_chat, None, [chat, log_ids, asked, box], api_name=False)
     return demo

@@ -1,5 +1,9 @@
-"""The curation database (SQLite by default, any SQLAlchemy URL such as PostgreSQL works the same):
-curated answers, the question log, and a cache of curated-question embeddings."""
+"""The curation store: one SQLAlchemy engine over the curation database (SQLite by default, any
+SQLAlchemy URL such as PostgreSQL works the same). Curated answers with their draft → published →
+retired life cycle, the question log and feedback, the audit trail and the embedding cache.
+
+Every change a curator makes is written in the same transaction as its audit entry, so a crash
+never leaves a change without its record or a half-published answer."""
 
 from __future__ import annotations
 
@@ -10,64 +14,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import (
-    Boolean,
-    DateTime,
-    Float,
-    Integer,
-    LargeBinary,
-    String,
-    Text,
-    create_engine,
-    func,
-    select,
-)
+from sqlalchemy import create_engine, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.errors import StoreError
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class CuratedAnswerRow(Base):
-    __tablename__ = "curated_answers"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(64), unique=True)  # starter id or a generated key
-    question: Mapped[str] = mapped_column(Text)
-    paraphrases: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
-    answer: Mapped[str] = mapped_column(Text)
-    articles: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of article ids
-    verdict: Mapped[str] = mapped_column(String(16), default="")
-    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)  # draft/published/retired
-    origin: Mapped[str] = mapped_column(String(16), default="curator")  # starter / curator
-    reviewer: Mapped[str] = mapped_column(String(64), default="")
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
-
-
-class QuestionLogRow(Base):
-    __tablename__ = "question_log"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    asked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, index=True)
-    question: Mapped[str] = mapped_column(Text)
-    mode: Mapped[str] = mapped_column(String(16), index=True)
-    answer: Mapped[str] = mapped_column(Text, default="")
-    top_score: Mapped[float] = mapped_column(Float, default=0.0)
-    latency_ms: Mapped[float] = mapped_column(Float, default=0.0)
-    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
-
-
-class VectorCacheRow(Base):
-    __tablename__ = "vector_cache"
-    text_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    space: Mapped[str] = mapped_column(String(64), primary_key=True)
-    vector: Mapped[bytes] = mapped_column(LargeBinary)
+from knowledge.models import (
+    AuditRow,
+    CuratedAnswerRow,
+    FeedbackRow,
+    QuestionLogRow,
+    VectorCacheRow,
+    create_schema,
+    utcnow,
+)
 
 
 @dataclass(frozen=True)
@@ -95,13 +55,39 @@ def _to_answer(row: CuratedAnswerRow) -> CuratedAnswer:
     )
 
 
+STATUSES = ("draft", "published", "retired")
+
+
+@dataclass(frozen=True)
+class LoggedQuestion:
+    id: int
+    asked_at: dt.datetime
+    question: str
+    mode: str
+    answer: str
+    topic: str
+    thumbs_up: int = 0
+    thumbs_down: int = 0
+    reports: int = 0
+    comments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: dt.datetime
+    actor: str
+    action: str
+    target: str
+    detail: str
+
+
 class CurationStore:
     """All curation data behind one SQLAlchemy engine."""
 
     def __init__(self, url: str) -> None:
         try:
             self._engine = create_engine(url, future=True, pool_pre_ping=True)
-            Base.metadata.create_all(self._engine)
+            create_schema(self._engine)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open the curation database: {exc}") from exc
         self._session = sessionmaker(self._engine, expire_on_commit=False)
@@ -109,9 +95,20 @@ class CurationStore:
     def session(self) -> Session:
         return self._session()
 
-    # curated answers
+    @staticmethod
+    def audit(s: Session, actor: str, action: str, target: str, detail: str = "") -> None:
+        """Add an audit entry inside the caller's transaction."""
+        s.add(AuditRow(actor=actor, action=action, target=target[:2000], detail=detail[:4000]))
+
+    def audit_log(self, limit: int = 200) -> list[AuditEntry]:
+        with self.session() as s:
+            rows = s.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(limit))
+            return [AuditEntry(r.at, r.actor, r.action, r.target, r.detail) for r in rows]
+
+    # ---- curated answers ---------------------------------------------------------------------------
     def upsert_starter(self, items: Iterable[dict]) -> int:
-        """Load shipped Q&A as published answers; unchanged ones are left alone. Returns rows written."""
+        """Load shipped Q&A as published answers; unchanged ones (and ones a curator retired) are left
+        alone. Returns rows written."""
         written = 0
         with self.session() as s, s.begin():
             starter = select(CuratedAnswerRow).where(CuratedAnswerRow.origin == "starter")
@@ -145,6 +142,60 @@ class CurationStore:
             row = s.get(CuratedAnswerRow, answer_id)
             return _to_answer(row) if row else None
 
+    def list_curated(self, search: str = "", status: str | None = None, limit: int = 500) -> list[CuratedAnswer]:
+        """Curated answers, newest change first, optionally filtered by status and a search text."""
+        with self.session() as s:
+            q = select(CuratedAnswerRow).order_by(CuratedAnswerRow.updated_at.desc(), CuratedAnswerRow.id.desc())
+            if status:
+                q = q.where(CuratedAnswerRow.status == status)
+            if search.strip():
+                like = f"%{search.strip()}%"
+                q = q.where(or_(CuratedAnswerRow.question.like(like), CuratedAnswerRow.paraphrases.like(like),
+                                CuratedAnswerRow.answer.like(like)))
+            return [_to_answer(r) for r in s.scalars(q.limit(limit))]
+
+    def save_draft(self, actor: str, question: str, answer: str, paraphrases: list[str], articles: list[str],
+                   verdict: str = "", answer_id: int | None = None) -> CuratedAnswer:
+        """Create a new draft, or edit an existing answer (an edited published answer stays published)."""
+        fields = {
+            "question": question, "answer": answer, "verdict": verdict,
+            "paraphrases": json.dumps(paraphrases, ensure_ascii=False),
+            "articles": json.dumps(articles, ensure_ascii=False), "reviewer": actor,
+        }
+        with self.session() as s, s.begin():
+            if answer_id is None:
+                key = "c-" + hashlib.sha256(f"{question}|{utcnow().isoformat()}".encode()).hexdigest()[:16]
+                row = CuratedAnswerRow(key=key, status="draft", origin="curator", **fields)
+                s.add(row)
+                s.flush()
+                self.audit(s, actor, "curated.create", f"#{row.id} {question}", answer)
+            else:
+                row = s.get(CuratedAnswerRow, answer_id)
+                if row is None:
+                    raise StoreError(f"curated answer {answer_id} does not exist")
+                for k, v in fields.items():
+                    setattr(row, k, v)
+                row.updated_at = utcnow()
+                self.audit(s, actor, "curated.edit", f"#{row.id} {question}", answer)
+            s.flush()
+            return _to_answer(row)
+
+    def set_status(self, actor: str, answer_id: int, status: str) -> CuratedAnswer:
+        """Publish, retire or return an answer to draft (one transaction with its audit entry)."""
+        if status not in STATUSES:
+            raise ValueError(status)
+        with self.session() as s, s.begin():
+            row = s.get(CuratedAnswerRow, answer_id)
+            if row is None:
+                raise StoreError(f"curated answer {answer_id} does not exist")
+            before = row.status
+            row.status = status
+            row.reviewer = actor
+            row.updated_at = utcnow()
+            self.audit(s, actor, f"curated.{status}", f"#{row.id} {row.question}", f"{before} → {status}")
+            s.flush()
+            return _to_answer(row)
+
     def revision(self) -> tuple[int, str]:
         """Changes whenever the set of published answers changes (cheap to poll)."""
         with self.session() as s:
@@ -154,12 +205,25 @@ class CurationStore:
             ).one()
         return int(count), str(latest)
 
-    # question log
+    # ---- question log and feedback -----------------------------------------------------------------
     def log_question(self, question: str, mode: str, answer: str, top_score: float, latency_ms: float,
-                     flagged: bool = False) -> None:
+                     flagged: bool = False, topic: str = "", curated_id: int | None = None) -> int:
+        """Record one answered question; returns its id (feedback refers to it)."""
         with self.session() as s, s.begin():
-            s.add(QuestionLogRow(question=question[:2000], mode=mode, answer=answer[:4000], top_score=top_score,
-                                 latency_ms=latency_ms, flagged=flagged))
+            row = QuestionLogRow(question=question[:2000], mode=mode, answer=answer[:4000], top_score=top_score,
+                                 latency_ms=latency_ms, flagged=flagged, topic=topic[:32], curated_id=curated_id)
+            s.add(row)
+            s.flush()
+            return int(row.id)
+
+    def add_feedback(self, question_id: int, rating: int, comment: str = "", report: bool = False) -> bool:
+        """Record 👍 (+1), 👎 (-1) or a problem report; False when the question id is unknown."""
+        with self.session() as s, s.begin():
+            if s.get(QuestionLogRow, question_id) is None:
+                return False
+            s.add(FeedbackRow(question_id=question_id, rating=max(-1, min(1, rating)), report=report,
+                              comment=comment.strip()[:1000]))
+        return True
 
     def recent_questions(self, mode: str | None = None, limit: int = 100) -> list[QuestionLogRow]:
         with self.session() as s:
@@ -168,13 +232,37 @@ class CurationStore:
                 q = q.where(QuestionLogRow.mode == mode)
             return list(s.scalars(q))
 
-    # embedding cache
+    def questions_since(self, since: dt.datetime, limit: int = 20000) -> list[LoggedQuestion]:
+        """Logged questions asked since ``since`` with their feedback counts, newest first."""
+        with self.session() as s:
+            rows = list(s.scalars(select(QuestionLogRow).where(QuestionLogRow.asked_at >= since)
+                                  .order_by(QuestionLogRow.id.desc()).limit(limit)))
+            ids = [r.id for r in rows]
+            feedback: dict[int, list[FeedbackRow]] = {}
+            for i in range(0, len(ids), 500):
+                for f in s.scalars(select(FeedbackRow).where(FeedbackRow.question_id.in_(ids[i:i + 500]))):
+                    feedback.setdefault(f.question_id, []).append(f)
+        out = []
+        for r in rows:
+            fb = feedback.get(r.id, [])
+            out.append(LoggedQuestion(
+                r.id, r.asked_at, r.question, r.mode, r.answer, r.topic or "",
+                sum(1 for f in fb if f.rating > 0), sum(1 for f in fb if f.rating < 0), sum(1 for f in fb if f.report),
+                tuple(f.comment for f in fb if f.comment),
+            ))
+        return out
+
+    # ---- embedding cache ---------------------------------------------------------------------------
     def cached_vectors(self, texts: list[str], space: str) -> dict[str, np.ndarray]:
         hashes = {hashlib.sha256(t.encode()).hexdigest(): t for t in texts}
+        found: dict[str, np.ndarray] = {}
+        keys = list(hashes)
         with self.session() as s:
-            rows = s.scalars(select(VectorCacheRow).where(VectorCacheRow.space == space,
-                                                          VectorCacheRow.text_hash.in_(list(hashes))))
-            return {hashes[r.text_hash]: np.frombuffer(r.vector, dtype=np.float32) for r in rows}
+            for i in range(0, len(keys), 500):
+                rows = s.scalars(select(VectorCacheRow).where(VectorCacheRow.space == space,
+                                                              VectorCacheRow.text_hash.in_(keys[i:i + 500])))
+                found.update({hashes[r.text_hash]: np.frombuffer(r.vector, dtype=np.float32) for r in rows})
+        return found
 
     def cache_vectors(self, vectors: dict[str, np.ndarray], space: str) -> None:
         with self.session() as s, s.begin():

@@ -23,3 +23,7 @@ class LLMUnavailable(AskScienceError):
 
 class QuestionError(AskScienceError):
     """The question itself cannot be answered as given (empty, too long); the message is for the citizen."""
+
+
+class ServiceBusy(AskScienceError):
+    """Every answering slot stayed taken; the message (Chinese) asks the citizen to retry."""

@@ -67,6 +67,26 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(20.0, gt=0, description="Seconds before an LLM call is abandoned.")
     llm_max_retries: int = Field(1, ge=0, le=5, description="Retries of a failed LLM call.")
 
+    # Web app
+    max_concurrent_answers: int = Field(16, ge=1, description="Questions answered at once; more wait briefly.")
+    busy_wait_seconds: float = Field(10.0, ge=0, description="How long a question waits for a free slot before "
+                                     "the citizen is told the service is busy.")
+    session_hours: float = Field(8.0, gt=0, description="A curator login expires after this many hours.")
+    login_max_failures: int = Field(5, ge=1, description="Wrong passwords before a curator name is locked out.")
+    login_lockout_minutes: float = Field(15.0, gt=0, description="Lockout window after too many wrong passwords.")
+    cookie_secure: bool = Field(False, description="Mark the login cookie Secure (set when served over HTTPS).")
+    upload_max_mb: float = Field(20.0, gt=0, description="Largest file a curator may upload, in MB.")
+    upload_types: str = Field(".txt,.md,.html,.htm,.pdf,.docx", description="File types a curator may upload.")
+    review_group_threshold: float = Field(0.93, description="Query cosine above which review-queue questions group.")
+
+    @property
+    def upload_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @property
+    def allowed_upload_types(self) -> set[str]:
+        return {t.strip().lower() for t in self.upload_types.split(",") if t.strip()}
+
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"

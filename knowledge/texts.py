@@ -38,11 +38,52 @@ SELF_HARM_POINTER = (
 )
 FIRE_POINTER = "如果现场有火灾或燃气泄漏，请先离开危险区域并拨打 119。"
 
+# Citizen page
+PAGE_TITLE = "向科学要答案"
+PAGE_INTRO = "## 向科学要答案\n身边的科学问题，问这里：答案来自经审核的科普文章，并注明出处。"
+QUESTION_PLACEHOLDER = "输入你的问题，例如：为什么天空是蓝色的？"
+ASK_BUTTON = "提问"
+NEW_CHAT = "新对话"
+READING_LEVEL = "阅读难度"
+READING_LEVELS = ["少儿", "大众", "专业"]
+EXTRACTIVE_MODE_NOTE = (
+    "当前为资料摘录模式：回答直接引用知识库里的科普文章原文（方括号数字是出处），"
+    "阅读难度选项在 AI 归纳模式下生效。"
+)
+LLM_MODE_NOTE = "回答由 AI 根据知识库文章归纳，并注明出处；请以出处原文为准。"
+REPORT_TITLE = "报告问题"
+REPORT_COMMENT = "哪里不对？（可选）"
+REPORT_BUTTON = "提交报告"
+REPORT_THANKS = "谢谢！已转给科普传播员核实。"
+REPORT_NOTHING = "还没有可以报告的回答，请先提问。"
+FEEDBACK_THANKS = "谢谢你的反馈！"
+SUGGESTION_LABEL = "{topic}｜{question}"
+CURATOR_LINK = "[科普传播员入口](/curator/)"
+
 # Question validation (shown to citizens)
 QUESTION_EMPTY = "请先输入你的问题。"
 QUESTION_TOO_LONG = "问题太长了（超过 {limit} 个字），请简要描述你想了解的内容。"
 SERVICE_BUSY = "现在提问的人比较多，请稍后再试。"
 SERVICE_ERROR = "抱歉，系统出了点问题，请稍后再试。"
+
+# Curator accounts and login
+ACCOUNT_BAD_NAME = "用户名只能用 2–32 位英文字母、数字、下划线、点或连字符。"
+ACCOUNT_SHORT_PASSWORD = "密码至少 {n} 位。"
+ACCOUNT_EXISTS = "用户「{name}」已存在。"
+ACCOUNT_MISSING = "没有用户「{name}」。"
+ACCOUNT_PROMPT = "密码："
+ACCOUNT_PROMPT_AGAIN = "再输一次密码："
+ACCOUNT_MISMATCH = "两次输入的密码不一致。"
+ACCOUNT_DONE = "完成。"
+LOGIN_FAILED = "用户名或密码不正确。"
+LOGIN_LOCKED = "登录失败次数过多，请 {minutes} 分钟后再试。"
+LOGIN_TITLE = "科普传播员登录"
+LOGIN_USER = "用户名"
+LOGIN_PASSWORD = "密码"
+LOGIN_BUTTON = "登录"
+LOGIN_BACK = "返回市民问答页"
+LOGIN_REQUIRED = "请先登录科普传播员后台。"
+NOT_AUTHORISED = "没有权限：请重新登录科普传播员后台。"
 
 MODE_LABELS = {
     "curated": "已审核解答",
@@ -50,3 +91,97 @@ MODE_LABELS = {
     "llm": "AI 归纳",
     "no_answer": "暂无可靠答案",
 }
+
+TOPIC_LABELS = {
+    "agri": "农业", "biology": "生物", "chemistry": "化学", "energy": "能源", "food": "食品安全",
+    "geo": "地学与防灾", "health": "健康", "infotech": "信息技术", "physics": "物理", "rumor": "辟谣",
+    "space": "航天与天文", "weather": "气象",
+}
+
+# Curator dashboard
+DASH_ANSWERED = "已回答"
+DASH_UNANSWERED = "暂无答案"
+DASH_UP = "👍 有帮助"
+DASH_DOWN = "👎 没帮助"
+
+# Curator uploads and documents
+UPLOAD_BAD_TYPE = "不支持的文件类型「{suffix}」，可以上传：{allowed}。"
+UPLOAD_TOO_LARGE = "文件超过 {limit:g} MB 的上传上限，请拆分后再上传。"
+UPLOAD_BAD_NAME = "文件名不可用，请改名后再上传。"
+UPLOAD_DUPLICATE = "与已入库的文件「{name}」内容完全相同，已跳过。"
+UPLOAD_NONE = "请先选择要上传的文件。"
+DOC_KIND_UPLOAD = "上传"
+DOC_KIND_STARTER = "入门文章"
+DOC_KIND_OTHER = "其他"
+DOC_ACTIVE = "在用"
+DOC_RETIRED = "已下架"
+DOC_CANNOT_RESTORE = "找不到这份文件的存档，无法恢复；请重新上传。"
+DOC_PICK_FIRST = "请先在列表里选中一份文档。"
+DOC_RETIRED_DONE = "已下架「{name}」：{n} 个片段已从两个索引中移除。"
+DOC_DELETED_DONE = "已删除「{name}」：{n} 个片段已从两个索引中移除。"
+DOC_RESTORED_DONE = "已恢复「{name}」。"
+
+# Curated answers
+CURATED_NEEDS_TEXT = "问题和解答都不能为空。"
+CURATED_TOO_LONG = "问题或解答太长了，请精简。"
+CURATED_SAVED = "已保存为草稿（#{id}）。发布后才会对公众生效。"
+CURATED_EDITED = "已保存修改（#{id}，状态：{status}）。"
+CURATED_PUBLISHED = "已发布（#{id}）：下一位提出相同问题的市民就会收到这条解答。"
+CURATED_RETIRED = "已撤下（#{id}）。"
+CURATED_PICK_FIRST = "请先在列表里选中一条解答。"
+STATUS_LABELS = {"draft": "草稿", "published": "已发布", "retired": "已撤下"}
+
+
+class Console:
+    """Labels of the curator console."""
+
+    TITLE = "科普传播员后台"
+    SIGNED_IN = "已登录：{name} · [退出登录](/curator/logout)"
+    TAB_UPLOAD = "上传资料"
+    TAB_DOCS = "文档管理"
+    TAB_REVIEW = "待审问题"
+    TAB_CURATED = "审核解答"
+    TAB_DASHBOARD = "数据看板"
+    TAB_AUDIT = "操作记录"
+    UPLOAD_FILES = "选择文件（可多选：.txt .md .html .pdf .docx）"
+    UPLOAD_START = "开始入库"
+    UPLOAD_PROGRESS = "已处理 {done}/{total} 个文件，已嵌入 {chunks} 个片段"
+    UPLOAD_SUMMARY = (
+        "入库完成：成功 {ingested} 个，未变化 {unchanged} 个，失败 {failed} 个；知识库现有 {chunks} 个片段。"
+    )
+    REPORT_COLUMNS = ("文件", "结果", "片段数", "说明")
+    SEARCH = "搜索"
+    REFRESH = "刷新"
+    DOC_COLUMNS = ("文件", "标题", "主题", "片段数", "状态", "来源", "最近操作人")
+    DOC_SELECTED = "选中的文档"
+    DOC_CHUNKS = "文档片段"
+    DOC_RETIRE = "下架（移出索引，保留文件）"
+    DOC_RESTORE = "恢复上架"
+    DOC_DELETE = "彻底删除"
+    DOC_CONFIRM_DELETE = "确认彻底删除"
+    DOC_NEED_CONFIRM = "删除前请先勾选“确认彻底删除”。"
+    REVIEW_HINT = "市民没能得到答案、点了 👎 或报告了问题的提问，按意思相近分组。选中一行即可为它撰写审核解答。"
+    REVIEW_COLUMNS = (
+        "问题（最近的问法）", "提问次数", "暂无答案", "👎", "报告", "上次回答方式", "上次回答", "市民留言",
+    )
+    CURATED_HINT = "新写的解答先存为草稿，发布后立即生效；修改已发布的解答会直接更新线上内容。"
+    CURATED_COLUMNS = ("编号", "状态", "问题", "结论", "更新时间", "审核人")
+    STATUS_FILTER = "状态"
+    STATUS_ALL = "全部"
+    FIELD_ID = "编号（新建时为空）"
+    FIELD_QUESTION = "标准问题"
+    FIELD_PARAPHRASES = "其他问法（每行一个）"
+    FIELD_ANSWER = "审核解答"
+    FIELD_ARTICLES = "引用文章编号（文件名去掉扩展名，逗号分隔）"
+    FIELD_VERDICT = "结论（可选，如：真 / 假 / 部分正确）"
+    NEW = "新建"
+    SAVE = "保存草稿 / 保存修改"
+    PUBLISH = "发布"
+    RETIRE = "撤下"
+    DASH_SUMMARY = "近 {days} 天共收到 {total} 个提问，其中 {share:.0%} 得到了回答。"
+    DASH_PER_DAY = "每天的提问数"
+    DASH_MODES = "回答方式"
+    DASH_TOPICS = "热门主题"
+    DASH_KEYWORDS = "热门关键词"
+    DASH_FEEDBACK = "市民反馈"
+    AUDIT_COLUMNS = ("时间（UTC）", "操作人", "操作", "对象", "详情")

@@ -1,0 +1,208 @@
+"""Curator accounts: scrypt-hashed passwords, expiring login sessions, throttled logins.
+
+Sessions live in the curation database (only a hash of each token is stored), so several app
+replicas sharing one database accept the same login. Manage accounts from the command line::
+
+    python -m knowledge.accounts add NAME        # asks for the password twice
+    python -m knowledge.accounts passwd NAME
+    python -m knowledge.accounts disable NAME
+    python -m knowledge.accounts list
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime as dt
+import getpass
+import hashlib
+import hmac
+import re
+import secrets
+import sys
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+
+from knowledge import texts
+from knowledge.curation import CurationStore
+from knowledge.models import CuratorRow, LoginFailureRow, SessionRow, utcnow
+
+USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,32}$")
+MIN_PASSWORD = 8
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+class AccountError(ValueError):
+    """A curator-facing account problem (message in Chinese)."""
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **_SCRYPT)
+    return "scrypt${n}${r}${p}$".format(**_SCRYPT) + "$".join(
+        base64.b64encode(x).decode() for x in (salt, digest))
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        kind, n, r, p, salt, digest = stored.split("$")
+        if kind != "scrypt":
+            return False
+        actual = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
+                                dklen=32)
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, base64.b64decode(digest))
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    token: str | None
+    message: str = ""
+
+
+class Accounts:
+    """Create curators, log them in and out, and resolve a session cookie to a curator name."""
+
+    def __init__(self, store: CurationStore, session_hours: float = 8.0, max_failures: int = 5,
+                 lockout_minutes: float = 15.0) -> None:
+        self._store = store
+        self.session_ttl = dt.timedelta(hours=session_hours)
+        self.max_failures = max_failures
+        self.lockout = dt.timedelta(minutes=lockout_minutes)
+
+    # ---- management ------------------------------------------------------------------------------
+    def add(self, username: str, password: str) -> None:
+        if not USERNAME.match(username):
+            raise AccountError(texts.ACCOUNT_BAD_NAME)
+        if len(password) < MIN_PASSWORD:
+            raise AccountError(texts.ACCOUNT_SHORT_PASSWORD.format(n=MIN_PASSWORD))
+        with self._store.session() as s, s.begin():
+            if s.get(CuratorRow, username) is not None:
+                raise AccountError(texts.ACCOUNT_EXISTS.format(name=username))
+            s.add(CuratorRow(username=username, password_hash=hash_password(password)))
+            self._store.audit(s, "admin-cli", "account.add", username)
+
+    def set_password(self, username: str, password: str) -> None:
+        if len(password) < MIN_PASSWORD:
+            raise AccountError(texts.ACCOUNT_SHORT_PASSWORD.format(n=MIN_PASSWORD))
+        with self._store.session() as s, s.begin():
+            row = s.get(CuratorRow, username)
+            if row is None:
+                raise AccountError(texts.ACCOUNT_MISSING.format(name=username))
+            row.password_hash = hash_password(password)
+            s.execute(delete(SessionRow).where(SessionRow.username == username))
+            self._store.audit(s, "admin-cli", "account.password", username)
+
+    def set_active(self, username: str, active: bool) -> None:
+        with self._store.session() as s, s.begin():
+            row = s.get(CuratorRow, username)
+            if row is None:
+                raise AccountError(texts.ACCOUNT_MISSING.format(name=username))
+            row.active = active
+            if not active:
+                s.execute(delete(SessionRow).where(SessionRow.username == username))
+            self._store.audit(s, "admin-cli", "account.enable" if active else "account.disable", username)
+
+    def list(self) -> list[tuple[str, bool, dt.datetime]]:
+        with self._store.session() as s:
+            return [(r.username, r.active, r.created_at) for r in s.scalars(select(CuratorRow))]
+
+    def is_active(self, username: str | None) -> bool:
+        if not username:
+            return False
+        with self._store.session() as s:
+            row = s.get(CuratorRow, username)
+            return row is not None and row.active
+
+    # ---- login -------------------------------------------------------------------------------------
+    def login(self, username: str, password: str) -> LoginResult:
+        """A new session token, or a Chinese message. Throttled: after ``max_failures`` wrong passwords
+        within the lockout window, every attempt for that name is refused until the window passes."""
+        username = username.strip()[:64]
+        now = utcnow()
+        with self._store.session() as s, s.begin():
+            failures = s.scalar(select(func.count(LoginFailureRow.id)).where(
+                LoginFailureRow.username == username, LoginFailureRow.at >= now - self.lockout)) or 0
+            if failures >= self.max_failures:
+                return LoginResult(None, texts.LOGIN_LOCKED.format(minutes=int(self.lockout.total_seconds() // 60)))
+            row = s.get(CuratorRow, username)
+            if row is None or not row.active or not verify_password(password, row.password_hash):
+                s.add(LoginFailureRow(username=username, at=now))
+                return LoginResult(None, texts.LOGIN_FAILED)
+            s.execute(delete(LoginFailureRow).where(LoginFailureRow.username == username))
+            s.execute(delete(SessionRow).where(SessionRow.expires_at < now))
+            token = secrets.token_urlsafe(32)
+            s.add(SessionRow(token_hash=_token_hash(token), username=username, created_at=now,
+                             expires_at=now + self.session_ttl))
+            self._store.audit(s, username, "login", username)
+        return LoginResult(token)
+
+    def user_for(self, token: str | None) -> str | None:
+        """The active curator a session token belongs to, or None (unknown, expired or disabled)."""
+        if not token or len(token) > 200:
+            return None
+        with self._store.session() as s:
+            row = s.get(SessionRow, _token_hash(token))
+            if row is None or row.expires_at <= utcnow():
+                return None
+            curator = s.get(CuratorRow, row.username)
+            return row.username if curator is not None and curator.active else None
+
+    def logout(self, token: str | None) -> None:
+        if token:
+            with self._store.session() as s, s.begin():
+                s.execute(delete(SessionRow).where(SessionRow.token_hash == _token_hash(token)))
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass(texts.ACCOUNT_PROMPT)
+    if first != getpass.getpass(texts.ACCOUNT_PROMPT_AGAIN):
+        raise AccountError(texts.ACCOUNT_MISMATCH)
+    return first
+
+
+def main(argv: list[str] | None = None) -> int:
+    from knowledge.settings import Settings
+
+    parser = argparse.ArgumentParser(prog="python -m knowledge.accounts", description="Manage curator accounts.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("add", "passwd"):
+        p = sub.add_parser(name)
+        p.add_argument("username")
+        p.add_argument("--password-stdin", action="store_true", help="read the password from stdin (scripts)")
+    for name in ("disable", "enable"):
+        sub.add_parser(name).add_argument("username")
+    sub.add_parser("list")
+    args = parser.parse_args(argv)
+
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    accounts = Accounts(CurationStore(settings.db_url), settings.session_hours)
+    try:
+        if args.command == "add":
+            accounts.add(args.username, _read_password(args.password_stdin))
+        elif args.command == "passwd":
+            accounts.set_password(args.username, _read_password(args.password_stdin))
+        elif args.command in ("disable", "enable"):
+            accounts.set_active(args.username, args.command == "enable")
+        else:
+            for name, active, created in accounts.list():
+                print(f"{name}\t{'active' if active else 'disabled'}\t{created:%Y-%m-%d}")
+            return 0
+    except AccountError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(texts.ACCOUNT_DONE)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

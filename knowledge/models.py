@@ -1,0 +1,138 @@
+"""Tables of the curation database (SQLite by default; any SQLAlchemy URL such as PostgreSQL works the same).
+
+Accounts, sessions, the question log, feedback, curated answers, the document registry, the audit
+trail and a cache of curated-question embeddings. Timestamps are naive UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    inspect,
+    text,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class CuratedAnswerRow(Base):
+    __tablename__ = "curated_answers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)  # starter id or a generated key
+    question: Mapped[str] = mapped_column(Text)
+    paraphrases: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
+    answer: Mapped[str] = mapped_column(Text)
+    articles: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of article ids
+    verdict: Mapped[str] = mapped_column(String(16), default="")
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)  # draft/published/retired
+    origin: Mapped[str] = mapped_column(String(16), default="curator")  # starter / curator
+    reviewer: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class QuestionLogRow(Base):
+    __tablename__ = "question_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    asked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    question: Mapped[str] = mapped_column(Text)
+    mode: Mapped[str] = mapped_column(String(16), index=True)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    top_score: Mapped[float] = mapped_column(Float, default=0.0)
+    latency_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    topic: Mapped[str | None] = mapped_column(String(32), nullable=True, default="")
+    curated_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class FeedbackRow(Base):
+    __tablename__ = "feedback"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[int] = mapped_column(Integer, index=True)
+    rating: Mapped[int] = mapped_column(Integer, default=0)  # +1 👍, -1 👎, 0 a report without a rating
+    report: Mapped[bool] = mapped_column(Boolean, default=False)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class CuratorRow(Base):
+    __tablename__ = "curators"
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SessionRow(Base):
+    __tablename__ = "curator_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+class LoginFailureRow(Base):
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class DocumentRow(Base):
+    """A document a curator uploaded (or retired): where its file is kept and who acted on it last."""
+
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(1024), unique=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="active", index=True)  # active / retired
+    stored_path: Mapped[str] = mapped_column(String(1024), default="")
+    content_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
+    updated_by: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class VectorCacheRow(Base):
+    __tablename__ = "vector_cache"
+    text_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    space: Mapped[str] = mapped_column(String(64), primary_key=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+def create_schema(engine: Engine) -> None:
+    """Create missing tables, and add columns introduced after a database was first created
+    (only nullable columns are ever added, so this is safe on live data)."""
+    Base.metadata.create_all(engine)
+    inspector = inspect(engine)
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            present = {c["name"] for c in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in present and column.nullable:
+                    kind = column.type.compile(dialect=engine.dialect)
+                    conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
