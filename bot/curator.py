@@ -121,6 +121,7 @@ class CuratorService:
         self.require(actor)
         report = IngestReport()
         stored: list[tuple[Path, str, str]] = []  # path, original name, content hash
+        batch: dict[str, str] = {}  # content hash -> stored name, for twins inside one upload
         with self._write_lock:
             for up in uploads:
                 data, problem = self._check_upload(up)
@@ -129,11 +130,14 @@ class CuratorService:
                     continue
                 digest = hashlib.sha256(data).hexdigest()
                 twin = self._document_with_hash(digest)
-                if twin is not None and Path(twin.source).name != safe_name(up.name):
-                    reason = texts.UPLOAD_DUPLICATE.format(name=Path(twin.source).name)
+                twin_name = batch.get(digest) or (Path(twin.source).name if twin is not None else None)
+                if twin_name is not None and twin_name != safe_name(up.name):
+                    reason = texts.UPLOAD_DUPLICATE.format(name=twin_name)
                     report.results.append(FileResult(up.name, "failed", reason=reason))
                     continue
-                stored.append((self._store_file(up.name, data), up.name, digest))
+                path = self._store_file(up.name, data)
+                batch[digest] = path.name
+                stored.append((path, up.name, digest))
             run = self.pipeline.run([p for p, _, _ in stored], progress=progress)
             by_source = {r.path: r for r in run.results}
             with self.store.session() as s, s.begin():
