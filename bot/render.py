@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import html
-
 from bot.types import Answer
 from knowledge import texts
 
+# Markdown syntax characters become entities too, so user text can neither open HTML nor form a
+# link, image, emphasis or heading; the chat shows it exactly as written.
+_ESCAPES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'\\`*_[]()#|~!{}=$"})
+
 
 def _esc(text: str) -> str:
-    return html.escape(text, quote=True).replace("\n", "  \n")
+    return text.translate(_ESCAPES).replace("\n", "  \n")
 
 
 def render_answer(answer: Answer) -> str:
@@ -35,4 +37,9 @@ def render_answer(answer: Answer) -> str:
 
 
 def render_partial(text: str) -> str:
+    return _esc(text)
+
+
+def render_question(text: str) -> str:
+    """A citizen's question as shown in the chat: literally, never as markup."""
     return _esc(text)

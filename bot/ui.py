@@ -7,7 +7,7 @@ from typing import Any
 
 import gradio as gr
 
-from bot.render import render_answer, render_partial
+from bot.render import render_answer, render_partial, render_question
 from bot.service import AnswerService
 from bot.types import Answer, AskOptions
 from knowledge import texts
@@ -40,7 +40,7 @@ def build_chat(service: AnswerService) -> gr.Blocks:
     def respond(question: str, messages: list[dict], level: str, log_ids: list[int | None], asked: list[str]
                 ) -> Iterator[tuple[list[dict], str, list[int | None], list[str]]]:
         history = history_pairs(messages, asked)
-        messages = [*messages, {"role": "user", "content": question}]
+        messages = [*messages, {"role": "user", "content": render_question(question)}]
         ids, asked = [*log_ids, None], [*asked, question]
         try:
             for item in service.ask_stream(question, history, AskOptions(reading_level=level)):
