@@ -262,13 +262,15 @@ def build_console(curator: CuratorService) -> gr.Blocks:
             with gr.Tab(T.TAB_DASHBOARD, id="dashboard"):
                 dash_refresh = gr.Button(T.REFRESH)
                 dash_summary = gr.Markdown(elem_id="dash-summary")
-                per_day = gr.LinePlot(x="日期", y="提问数", color="类别", title=T.DASH_PER_DAY)
+                per_day = gr.LinePlot(x="日期", y="提问数", color="类别", title=T.DASH_PER_DAY, y_lim=[0, None],
+                                      x_axis_format="%m-%d", elem_id="dash-per-day")
                 with gr.Row():
-                    modes = gr.BarPlot(x="回答方式", y="提问数", title=T.DASH_MODES)
-                    feedback = gr.BarPlot(x="日期", y="次数", color="反馈", title=T.DASH_FEEDBACK)
+                    modes = gr.BarPlot(x="回答方式", y="提问数", title=T.DASH_MODES, y_lim=[0, None], sort="-y")
+                    feedback = gr.LinePlot(x="日期", y="次数", color="反馈", title=T.DASH_FEEDBACK, y_lim=[0, None],
+                                           x_axis_format="%m-%d")
                 with gr.Row():
-                    topics = gr.BarPlot(x="主题", y="提问数", title=T.DASH_TOPICS)
-                    keywords = gr.BarPlot(x="关键词", y="次数", title=T.DASH_KEYWORDS)
+                    topics = gr.BarPlot(x="主题", y="提问数", title=T.DASH_TOPICS, y_lim=[0, None], sort="-y")
+                    keywords = gr.BarPlot(x="关键词", y="次数", title=T.DASH_KEYWORDS, y_lim=[0, None], sort="-y")
             with gr.Tab(T.TAB_AUDIT, id="audit"):
                 audit_refresh = gr.Button(T.REFRESH)
                 audit_table = gr.Dataframe(headers=list(T.AUDIT_COLUMNS), interactive=False, wrap=True)

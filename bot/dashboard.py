@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ import pandas as pd
 from knowledge import texts
 from knowledge.curation import CurationStore
 from knowledge.models import utcnow
+
+_KEYWORD = re.compile(r"[\u4e00-\u9fff0-9a-z.]{2,}")
 
 
 @dataclass
@@ -41,12 +44,14 @@ def build_dashboard(store: CurationStore, tokens: Callable[[str], list[str]], da
     topics = Counter(texts.TOPIC_LABELS.get(q.topic, q.topic) for q in questions if q.topic)
     words: Counter[str] = Counter()
     for q in questions:
-        words.update(set(t for t in tokens(q.question) if len(t) > 1))
+        words.update({t for t in tokens(q.question) if _KEYWORD.fullmatch(t) and not t.isdigit()})
     up = Counter(q.asked_at.date().isoformat() for q in questions for _ in range(q.thumbs_up))
     down = Counter(q.asked_at.date().isoformat() for q in questions for _ in range(q.thumbs_down))
     feedback = pd.DataFrame(
         [{"日期": d, "反馈": texts.DASH_UP, "次数": up.get(d, 0)} for d in day_index]
         + [{"日期": d, "反馈": texts.DASH_DOWN, "次数": down.get(d, 0)} for d in day_index])
+    for frame in (per_day, feedback):
+        frame["日期"] = pd.to_datetime(frame["日期"])
     return DashboardData(
         per_day, share, total,
         pd.DataFrame(modes.most_common(), columns=["回答方式", "提问数"]),

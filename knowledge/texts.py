@@ -101,8 +101,8 @@ TOPIC_LABELS = {
 # Curator dashboard
 DASH_ANSWERED = "已回答"
 DASH_UNANSWERED = "暂无答案"
-DASH_UP = "👍 有帮助"
-DASH_DOWN = "👎 没帮助"
+DASH_UP = "有帮助"
+DASH_DOWN = "没帮助"
 
 # Curator uploads and documents
 UPLOAD_BAD_TYPE = "不支持的文件类型「{suffix}」，可以上传：{allowed}。"
