@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 
@@ -13,12 +14,17 @@ from knowledge.embedders import Embedder
 class CuratedMatcher:
     """Embeds every published question and paraphrase; a new question matches above ``threshold``.
 
-    The published set is re-read whenever the store's revision changes, so an answer published a
-    moment ago serves the very next question.
+    The published set is re-read whenever the store's revision changes. A change made through this
+    process is seen by the very next question; one made by another replica sharing the database
+    within ``poll_seconds``.
     """
 
-    def __init__(self, store: CurationStore, embedder: Embedder, threshold: float) -> None:
+    def __init__(self, store: CurationStore, embedder: Embedder, threshold: float, poll_seconds: float = 1.0
+                 ) -> None:
         self._store = store
+        self._poll_seconds = poll_seconds
+        self._checked_at = -1e9
+        self._local_seen = -1
         self._embedder = embedder
         self.threshold = threshold
         self._lock = threading.Lock()
@@ -27,7 +33,12 @@ class CuratedMatcher:
         self._owner: list[int] = []  # row of _matrix -> index into _answers
         self._matrix = np.zeros((0, 1), dtype=np.float32)
 
-    def refresh(self) -> None:
+    def refresh(self, force: bool = False) -> None:
+        now = time.monotonic()
+        local = self._store.local_changes
+        if not force and local == self._local_seen and now - self._checked_at < self._poll_seconds:
+            return
+        self._checked_at, self._local_seen = now, local
         revision = self._store.revision()
         if revision == self._revision:
             return

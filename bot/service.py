@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 import time
@@ -53,6 +54,12 @@ class AnswerService:
         self.extractive = ExtractiveComposer(kb.tokenizer.tokens, kb.keywords.idf, settings.answer_chars)
         self.curated = CuratedMatcher(store, kb.embedder, settings.curated_threshold) if store else None
         self._slots = threading.BoundedSemaphore(settings.max_concurrent_answers)
+        self._embed_query = functools.lru_cache(maxsize=4096)(self._embed_query_uncached)
+
+    def _embed_query_uncached(self, text: str) -> np.ndarray:
+        vector = self.kb.embedder.embed_query(text)
+        vector.flags.writeable = False  # shared by the cache: nobody may change it in place
+        return vector
 
     # ---- helpers -------------------------------------------------------------------------------
     def _validate(self, question: str) -> str:
@@ -162,7 +169,7 @@ class AnswerService:
         query = self._resolve(cleaned, history)
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        qvec: np.ndarray = self.kb.embedder.embed_query(query)
+        qvec: np.ndarray = self._embed_query(query)
         timings["embed_ms"] = (time.perf_counter() - t0) * 1000
 
         answer: Answer | None = None

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import create_engine, func, or_, select
+from sqlalchemy import create_engine, event, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -58,6 +58,15 @@ def _to_answer(row: CuratedAnswerRow) -> CuratedAnswer:
 STATUSES = ("draft", "published", "retired")
 
 
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    """WAL lets readers run beside the one writer; NORMAL sync is still crash-safe under WAL."""
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
 @dataclass(frozen=True)
 class LoggedQuestion:
     id: int
@@ -86,11 +95,15 @@ class CurationStore:
 
     def __init__(self, url: str) -> None:
         try:
-            self._engine = create_engine(url, future=True, pool_pre_ping=True)
+            sqlite = url.startswith("sqlite")
+            self._engine = create_engine(url, future=True, pool_pre_ping=not sqlite)
+            if sqlite:
+                event.listen(self._engine, "connect", _sqlite_pragmas)
             create_schema(self._engine)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open the curation database: {exc}") from exc
         self._session = sessionmaker(self._engine, expire_on_commit=False)
+        self.local_changes = 0  # bumped on every curated-answer change made through this process
 
     def session(self) -> Session:
         return self._session()
@@ -130,6 +143,7 @@ class CurationStore:
                     for k, v in values.items():
                         setattr(row, k, v)
                     written += 1
+        self.local_changes += 1
         return written
 
     def published(self) -> list[CuratedAnswer]:
@@ -178,7 +192,9 @@ class CurationStore:
                 row.updated_at = utcnow()
                 self.audit(s, actor, "curated.edit", f"#{row.id} {question}", answer)
             s.flush()
-            return _to_answer(row)
+            saved = _to_answer(row)
+        self.local_changes += 1
+        return saved
 
     def set_status(self, actor: str, answer_id: int, status: str) -> CuratedAnswer:
         """Publish, retire or return an answer to draft (one transaction with its audit entry)."""
@@ -194,7 +210,9 @@ class CurationStore:
             row.updated_at = utcnow()
             self.audit(s, actor, f"curated.{status}", f"#{row.id} {row.question}", f"{before} → {status}")
             s.flush()
-            return _to_answer(row)
+            changed = _to_answer(row)
+        self.local_changes += 1
+        return changed
 
     def revision(self) -> tuple[int, str]:
         """Changes whenever the set of published answers changes (cheap to poll)."""

@@ -148,13 +148,10 @@ class ChromaVectorStore:
         return [Chunk.from_store(i, d, m) for i, d, m in rows]
 
     def query(self, embedding: np.ndarray, k: int) -> list[ScoredChunk]:
-        n = self.count()
-        if n == 0:
-            return []
-        res = self._call(
+        res = self._call(  # an empty collection, or fewer than k chunks, simply returns fewer results
             lambda c: c.query,
             query_embeddings=[np.asarray(embedding, dtype=np.float32)],
-            n_results=min(k, n),
+            n_results=k,
             include=["documents", "metadatas", "distances"],
         )
         out = []
