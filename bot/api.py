@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from bot.service import AnswerService
-from knowledge.errors import QuestionError, ServiceBusy
+from knowledge import texts
+from knowledge.errors import QuestionError, ServiceBusy, StoreError
+
+
+log = logging.getLogger(__name__)
 
 
 class AskRequest(BaseModel):
@@ -24,6 +30,9 @@ def add_api(app: FastAPI, service: AnswerService) -> None:
             return JSONResponse({"error": str(exc)}, status_code=400)
         except ServiceBusy as exc:
             return JSONResponse({"error": str(exc)}, status_code=503)
+        except StoreError:
+            log.exception("knowledge base unavailable")
+            return JSONResponse({"error": texts.STORE_UNAVAILABLE}, status_code=503)
         return JSONResponse({
             "answer": answer.full_text,
             "mode": answer.mode.value,

@@ -293,9 +293,9 @@ def build_console(curator: CuratorService) -> gr.Blocks:
         new_btn.click(clear_editor, None, editor)
         save_btn.click(save, [*editor, cur_search, cur_status], [cur_message, *editor, *cur_list])
         publish_btn.click(_set_status("published", texts.CURATED_PUBLISHED), [f_id, cur_search, cur_status],
-                          [cur_message, *cur_list])
+                          [cur_message, *cur_list], api_name="publish")
         retire_cur_btn.click(_set_status("retired", texts.CURATED_RETIRED), [f_id, cur_search, cur_status],
-                             [cur_message, *cur_list])
+                             [cur_message, *cur_list], api_name="retire_curated")
         dash_outputs = [dash_summary, per_day, modes, topics, keywords, feedback]
         dash_refresh.click(dashboard, None, dash_outputs)
         audit_refresh.click(audit, None, [audit_table])

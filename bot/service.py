@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import threading
@@ -21,7 +22,7 @@ from bot.types import Answer, AskOptions, Citation, Composed, Mode, Source
 from knowledge import texts
 from knowledge.base import KnowledgeBase
 from knowledge.curation import CuratedAnswer, CurationStore
-from knowledge.errors import LLMUnavailable, QuestionError, ServiceBusy
+from knowledge.errors import LLMUnavailable, QuestionError, ServiceBusy, StoreError
 from knowledge.settings import Settings
 from knowledge.types import Chunk
 
@@ -165,6 +166,8 @@ class AnswerService:
         options = options or AskOptions()
         history = list(history or [])
         start = time.perf_counter()
+        with contextlib.suppress(StoreError):  # the question itself meets any store problem and reports it
+            self.kb.refresh()
         safety = check_question(cleaned)
         query = self._resolve(cleaned, history)
         timings: dict[str, float] = {}

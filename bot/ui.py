@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,8 +12,9 @@ from bot.render import render_answer, render_partial, render_question
 from bot.service import AnswerService
 from bot.types import Answer, AskOptions
 from knowledge import texts
-from knowledge.errors import QuestionError, ServiceBusy
+from knowledge.errors import QuestionError, ServiceBusy, StoreError
 
+log = logging.getLogger(__name__)
 CSS = """
 .gradio-container {max-width: 860px !important; margin: auto;}
 #chat mark {background: #fde68a; color: inherit; padding: 0 1px;}
@@ -52,7 +54,11 @@ def build_chat(service: AnswerService) -> gr.Blocks:
                 yield [*messages, {"role": "assistant", "content": shown}], "", ids, asked
         except (QuestionError, ServiceBusy) as exc:
             yield [*messages, {"role": "assistant", "content": str(exc)}], "", ids, asked
+        except StoreError:
+            log.exception("knowledge base unavailable")
+            yield [*messages, {"role": "assistant", "content": texts.STORE_UNAVAILABLE}], "", ids, asked
         except Exception:  # the citizen sees a friendly message, never a stack trace
+            log.exception("answering failed")
             yield [*messages, {"role": "assistant", "content": texts.SERVICE_ERROR}], "", ids, asked
 
     def like(log_ids: list[int | None], data: gr.LikeData) -> None:

@@ -8,6 +8,8 @@ whenever the knowledge base is opened or changed, so an interrupted run can alwa
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -49,6 +51,8 @@ class KnowledgeBase:
         self.keywords = keywords
         self.embedder = embedder
         self.tokenizer = tokenizer
+        self._refresh_lock = threading.Lock()
+        self._count_checked = self._full_checked = time.monotonic()
         self.sync_keywords()
 
     @classmethod
@@ -67,6 +71,21 @@ class KnowledgeBase:
             return {ch.id: ch.context_text for ch in self.vectors.get(ids)}
 
         return self.keywords.sync(self.vectors.all_metadata().keys(), texts_for)
+
+    def refresh(self, count_every: float = 2.0, full_every: float = 60.0) -> None:
+        """Pick up changes other processes made to a shared Chroma server: compare the chunk count
+        every ``count_every`` seconds and the whole id set every ``full_every`` seconds; re-sync the
+        keyword index when they differ. Cheap enough to call before every question."""
+        now = time.monotonic()
+        if now - self._count_checked < count_every or not self._refresh_lock.acquire(blocking=False):
+            return
+        try:
+            self._count_checked = now
+            if now - self._full_checked >= full_every or self.vectors.count() != len(self.keywords):
+                self._full_checked = now
+                self.sync_keywords()
+        finally:
+            self._refresh_lock.release()
 
     def sources(self) -> dict[str, SourceState]:
         states: dict[str, SourceState] = {}

@@ -10,6 +10,7 @@ import gzip
 import json
 import math
 import os
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -30,6 +31,7 @@ class KeywordIndex:
         self._ids: list[str] = []
         self._bm25: bm25s.BM25 | None = None
         self._df: dict[str, int] | None = None
+        self._lock = threading.RLock()  # searches may run while another thread syncs
         self._load()
 
     @property
@@ -80,7 +82,10 @@ class KeywordIndex:
 
         Returns True when anything changed.
         """
-        wanted = set(wanted_ids)
+        with self._lock:
+            return self._sync(set(wanted_ids), texts_for)
+
+    def _sync(self, wanted: set[str], texts_for: Callable[[list[str]], dict[str, str]]) -> bool:
         stale = set(self._tokens) - wanted
         missing = sorted(wanted - set(self._tokens))
         if not stale and not missing:
@@ -97,6 +102,10 @@ class KeywordIndex:
 
     def idf(self, token: str) -> float:
         """Inverse document frequency of a token over the indexed chunks (unknown tokens count as rare)."""
+        with self._lock:
+            return self._idf(token)
+
+    def _idf(self, token: str) -> float:
         if self._df is None:
             df: dict[str, int] = {}
             for tokens in self._tokens.values():
@@ -108,6 +117,10 @@ class KeywordIndex:
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """Top ``k`` (chunk id, BM25 score) pairs with a positive score."""
+        with self._lock:
+            return self._search(query, k)
+
+    def _search(self, query: str, k: int) -> list[tuple[str, float]]:
         bm25 = self._matrix()
         if bm25 is None:
             return []

@@ -64,6 +64,7 @@ CURATOR_LINK = "[科普传播员入口](/curator/)"
 QUESTION_EMPTY = "请先输入你的问题。"
 QUESTION_TOO_LONG = "问题太长了（超过 {limit} 个字），请简要描述你想了解的内容。"
 SERVICE_BUSY = "现在提问的人比较多，请稍后再试。"
+STORE_UNAVAILABLE = "知识库暂时连接不上，请稍后再试。"
 SERVICE_ERROR = "抱歉，系统出了点问题，请稍后再试。"
 
 # Curator accounts and login
