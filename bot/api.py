@@ -12,7 +12,6 @@ from bot.service import AnswerService
 from knowledge import texts
 from knowledge.errors import QuestionError, ServiceBusy, StoreError
 
-
 log = logging.getLogger(__name__)
 
 
