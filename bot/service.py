@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import math
 import threading
 import time
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.conversation import heuristic_rewrite, is_follow_up
 from bot.curated import CuratedMatcher
@@ -25,6 +27,8 @@ from knowledge.curation import CuratedAnswer, CurationStore
 from knowledge.errors import LLMUnavailable, QuestionError, ServiceBusy, StoreError
 from knowledge.settings import Settings
 from knowledge.types import Chunk
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -204,8 +208,11 @@ class AnswerService:
         answer.timings = timings
         if options.log and self.store is not None:
             topic = next((c.topic for c in answer.citations if c.topic), "")
-            answer.log_id = self.store.log_question(cleaned, answer.mode.value, answer.text, top_score,
-                                                    timings["total_ms"], answer.flagged, topic, answer.curated_id)
+            try:
+                answer.log_id = self.store.log_question(cleaned, answer.mode.value, answer.text, top_score,
+                                                        timings["total_ms"], answer.flagged, topic, answer.curated_id)
+            except SQLAlchemyError:  # a full disk or a database outage must not cost the citizen the answer
+                log.exception("could not log the question")
         yield answer
 
     def _no_answer(self, retrieved: Retrieved) -> Answer:

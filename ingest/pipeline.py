@@ -197,6 +197,7 @@ class IngestPipeline:
             return
         all_chunks = [c for p in pending for c in p.chunks]
         try:
+            self.kb.check_space(all_chunks)
             vectors = embed_passages(
                 self.kb.embedder, [c.context_text for c in all_chunks], self.batch_size, progress.chunks_embedded
             )

@@ -8,14 +8,18 @@ whenever the knowledge base is opened or changed, so an interrupted run can alwa
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
+from knowledge import texts
 from knowledge.embedders import Embedder
+from knowledge.errors import StoreError
 from knowledge.glossary import Glossary
 from knowledge.keyword_index import KeywordIndex
 from knowledge.settings import Settings
@@ -46,8 +50,11 @@ class SourceState:
 class KnowledgeBase:
     """Chunks in a vector store and a keyword index that always describe the same set."""
 
-    def __init__(self, vectors: VectorStore, keywords: KeywordIndex, embedder: Embedder, tokenizer: Tokenizer) -> None:
+    def __init__(self, vectors: VectorStore, keywords: KeywordIndex, embedder: Embedder, tokenizer: Tokenizer,
+                 storage: Path | None = None, min_free_bytes: int = 0) -> None:
         self.vectors = vectors
+        self.storage = storage  # local directory the stores write to (None: a remote Chroma server)
+        self.min_free_bytes = min_free_bytes
         self.keywords = keywords
         self.embedder = embedder
         self.tokenizer = tokenizer
@@ -63,7 +70,22 @@ class KnowledgeBase:
         name = collection_name(settings, embedder)
         vectors = ChromaVectorStore(make_client(settings), name, embedder)
         keywords = KeywordIndex(settings.index_dir / f"{name}.keywords.json.gz", tokenizer)
-        return cls(vectors, keywords, embedder, tokenizer)
+        storage = settings.data_dir if not settings.chroma_host else None
+        return cls(vectors, keywords, embedder, tokenizer, storage, int(settings.min_free_mb * 1024 * 1024))
+
+    def check_space(self, chunks: Sequence[Chunk]) -> None:
+        """Refuse a write the local disk cannot take. Embedded Chroma hangs instead of failing when
+        its disk fills up, so the free space is checked before every batch is written."""
+        if self.storage is None:
+            return
+        need = sum(len(c.text.encode()) * 4 + self.embedder.dim * 4 * 3 + 512 for c in chunks)
+        try:
+            free = shutil.disk_usage(self.storage).free
+        except OSError:
+            return
+        if free - need < self.min_free_bytes:
+            wanted = (need + self.min_free_bytes) / 2**20
+            raise StoreError(texts.INGEST_DISK_FULL.format(free=free / 2**20, need=wanted))
 
     def sync_keywords(self) -> bool:
         """Bring the keyword index in line with the vector store; True when it changed."""

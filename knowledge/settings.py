@@ -77,6 +77,7 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(False, description="Mark the login cookie Secure (set when served over HTTPS).")
     upload_max_mb: float = Field(20.0, gt=0, description="Largest file a curator may upload, in MB.")
     upload_types: str = Field(".txt,.md,.html,.htm,.pdf,.docx", description="File types a curator may upload.")
+    min_free_mb: float = Field(100.0, ge=0, description="Ingestion stops before the data dir's disk has less free.")
     review_group_threshold: float = Field(0.93, description="Query cosine above which review-queue questions group.")
 
     @property

@@ -13,6 +13,9 @@ INGEST_DOCX_TOO_LARGE = "Word 文件解压后过大（可能是压缩炸弹）�
 INGEST_FRONT_MATTER = "文件开头的 YAML 元数据格式有误：{detail}"
 INGEST_UNREADABLE = "无法读取文件：{detail}"
 INGEST_NO_TEXT_AFTER_CLEAN = "清洗后没有剩下可用的正文。"
+INGEST_DISK_FULL = (
+    "磁盘空间不足（剩余 {free:.0f} MB，这批内容约需 {need:.0f} MB），未写入，知识库保持原样。请清理磁盘后重新入库。"
+)
 INGEST_STORE_FAILED = "写入知识库失败：{detail}"
 
 # Ingestion report
