@@ -57,16 +57,20 @@ class DocumentInfo:
     updated_by: str = ""
 
 
-def safe_name(name: str) -> str:
+def safe_name(name: str, max_bytes: int = 180) -> str:
     """A file name that cannot leave the upload folder: the last path part only, no control or
-    reserved characters, no leading dots, at most 120 characters."""
+    reserved characters, no leading dots, at most ``max_bytes`` bytes in UTF-8 (file systems allow 255)."""
     base = unicodedata.normalize("NFC", name.replace("\\", "/").split("/")[-1])
     base = _UNSAFE.sub("_", base).strip().lstrip(".").strip()
     stem, dot, suffix = base.rpartition(".")
     if not dot:
         stem, suffix = base, ""
-    stem = stem[: 120 - len(suffix) - 1] or "upload"
-    return f"{stem}.{suffix.lower()}" if suffix else stem
+    suffix = suffix.lower()[:16]
+    budget = max_bytes - len(suffix.encode()) - 1
+    while len(stem.encode()) > budget:
+        stem = stem[:-1]
+    stem = stem or "upload"
+    return f"{stem}.{suffix}" if suffix else stem
 
 
 class CuratorService:
@@ -135,7 +139,12 @@ class CuratorService:
                     reason = texts.UPLOAD_DUPLICATE.format(name=twin_name)
                     report.results.append(FileResult(up.name, "failed", reason=reason))
                     continue
-                path = self._store_file(up.name, data)
+                try:
+                    path = self._store_file(up.name, data)
+                except OSError as exc:
+                    reason = texts.INGEST_UNREADABLE.format(detail=exc.strerror or exc)
+                    report.results.append(FileResult(up.name, "failed", reason=reason))
+                    continue
                 batch[digest] = path.name
                 stored.append((path, up.name, digest))
             run = self.pipeline.run([p for p, _, _ in stored], progress=progress)
