@@ -57,6 +57,7 @@ def create_app(settings: Settings) -> FastAPI:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per Chroma-server request otherwise
     settings = Settings()
     app = create_app(settings)
     uvicorn.run(app, host=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
