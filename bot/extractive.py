@@ -21,36 +21,49 @@ class ExtractiveComposer:
     """Picks sentences by relevance to the question with redundancy control; cites each as [n].
 
     ``tokens`` segments text into keyword tokens; ``idf`` weights a token (rare words count more).
+    Defaults measured on the dev set (docs/benchmarks.md): quoting from the top two sources, with
+    the question's topic words discounted by how many candidate sentences share them.
     """
 
     def __init__(
         self, tokens: Callable[[str], list[str]], idf: Callable[[str], float], answer_chars: int = 200,
-        max_sources: int = 3,
+        max_sources: int = 2, topic_discount: float = 1.0, char_weight: float = 0.8, rank_prior: float = 0.35,
+        stop_ratio: float = 0.25,
     ) -> None:
+        self.char_weight = char_weight
+        self.rank_prior = rank_prior
+        self.stop_ratio = stop_ratio
         self._tokens = tokens
         self._idf = idf
         self.answer_chars = answer_chars
         self.max_sources = max_sources
-
-    def _relevance(self, q_tokens: set[str], q_grams: set[str], sentence: str, grams: frozenset[str]) -> float:
-        s_tokens = set(self._tokens(sentence))
-        total = sum(self._idf(t) for t in q_tokens) or 1.0
-        lexical = sum(self._idf(t) for t in q_tokens & s_tokens) / total
-        char = len(q_grams & grams) / (len(q_grams) or 1)
-        return lexical + 0.5 * char
+        # Question words found in most candidate sentences name the topic (the species, the chemical),
+        # not what is asked about it; their weight shrinks by this factor times their local frequency.
+        self.topic_discount = topic_discount
 
     def compose(self, question: str, sources: list[Source], history: object = None, level: str = "大众") -> Composed:
         q_tokens = set(self._tokens(question))
         q_grams = _bigrams(question)
-        candidates: list[tuple[float, int, int, str, frozenset[str]]] = []  # score, rank, position, sentence, grams
+        found: list[tuple[float, int, int, str, frozenset[str], set[str]]] = []
         for rank, src in enumerate(sources[: self.max_sources]):
-            prior = 0.35 / (1 + rank) + 0.15 * src.score / (sources[0].score or 1.0)
+            prior = self.rank_prior / (1 + rank) + 0.15 * src.score / (sources[0].score or 1.0)
             for pos, sentence in enumerate(split_sentences(src.chunk.text)):
                 if len(_PUNCT.sub("", sentence)) < 4:
                     continue
-                grams = frozenset(_bigrams(sentence))
-                rel = self._relevance(q_tokens, q_grams, sentence, grams)
-                candidates.append((rel + prior - 0.002 * math.log1p(len(sentence)), rank, pos, sentence, grams))
+                found.append((prior, rank, pos, sentence, frozenset(_bigrams(sentence)), set(self._tokens(sentence))))
+        n = len(found) or 1
+        token_df = {t: sum(1 for f in found if t in f[5]) / n for t in q_tokens}
+        gram_df = {g: sum(1 for f in found if g in f[4]) / n for g in q_grams}
+        w_tok = {t: self._idf(t) * (1 - self.topic_discount * token_df[t]) for t in q_tokens}
+        w_gram = {g: 1 - self.topic_discount * gram_df[g] for g in q_grams}
+        tok_total = sum(w_tok.values()) or 1.0
+        gram_total = sum(w_gram.values()) or 1.0
+        candidates: list[tuple[float, int, int, str, frozenset[str]]] = []  # score, rank, position, sentence, grams
+        for prior, rank, pos, sentence, grams, s_tokens in found:
+            lexical = sum(w_tok[t] for t in q_tokens & s_tokens) / tok_total
+            char = sum(w_gram[g] for g in q_grams & grams) / gram_total
+            rel = lexical + self.char_weight * char
+            candidates.append((rel + prior - 0.002 * math.log1p(len(sentence)), rank, pos, sentence, grams))
         chosen: list[tuple[float, int, int, str, frozenset[str]]] = []
         used = 0
         pool = sorted(candidates, key=lambda c: -c[0])
@@ -62,7 +75,7 @@ class ExtractiveComposer:
         while pool and used < self.answer_chars:
             best = max(pool, key=mmr)
             pool.remove(best)
-            if chosen and mmr(best) < 0.25 * chosen[0][0]:
+            if chosen and mmr(best) < self.stop_ratio * chosen[0][0]:
                 break
             if chosen and used + len(best[3]) > self.answer_chars * 1.25:
                 continue
