@@ -36,6 +36,7 @@ from tests.web.conftest import free_port
 pytestmark = pytest.mark.integration
 PANDA = "# 大熊猫吃什么\n\n大熊猫虽然属于食肉目，但它们的食物百分之九十九是竹子。大熊猫每天要花十多个小时进食。"
 TIMEOUT = 2.0
+STUCK = 40.0  # a stuck endpoint; the answer must come long before this (bounded by the timeout, not by it)
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +59,7 @@ def _service(settings: Settings, tmp_path: Path, base_url: str) -> AnswerService
 
 
 @pytest.mark.parametrize("behaviour", [
-    Behaviour.http_error(500), Behaviour.http_error(429), Behaviour.sleep(10), Behaviour.stall(10),
+    Behaviour.http_error(500), Behaviour.http_error(429), Behaviour.sleep(STUCK), Behaviour.stall(STUCK),
     Behaviour.malformed(), Behaviour.cut(), Behaviour.cut(clean=True), Behaviour.answer(""),
 ], ids=["http500", "http429", "slow", "stalled-stream", "malformed", "truncated", "closed-early", "empty"])
 def test_llm_failure_gives_a_cited_extractive_answer_with_notice_in_time(
@@ -71,7 +72,7 @@ def test_llm_failure_gives_a_cited_extractive_answer_with_notice_in_time(
     assert answer.mode == Mode.EXTRACTIVE
     assert answer.notice == texts.LLM_FALLBACK_NOTICE
     assert answer.citations and "竹子" in answer.text and "[1]" in answer.text
-    assert elapsed < TIMEOUT * 2 + 2, f"took {elapsed:.1f}s with an LLM timeout of {TIMEOUT}s"
+    assert elapsed < STUCK / 2, f"took {elapsed:.1f}s with an LLM timeout of {TIMEOUT}s: the timeout did not act"
 
 
 def test_refused_llm_connection_falls_back(settings: Settings, tmp_path: Path) -> None:
