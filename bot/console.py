@@ -15,7 +15,7 @@ from typing import Any
 
 import gradio as gr
 
-from bot.curator import CuratorInputError, CuratorService, NotAuthorised, Upload
+from bot.curator import CuratorInputError, CuratorService, Upload
 from ingest.pipeline import FileResult, IngestReport, Progress
 from knowledge import texts
 from knowledge.curation import CuratedAnswer
@@ -61,9 +61,7 @@ def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     def inner(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except (NotAuthorised, CuratorInputError) as exc:
-            raise gr.Error(str(exc)) from None
-        except AskScienceError as exc:
+        except AskScienceError as exc:  # NotAuthorised, CuratorInputError, StoreError, ...: a message for people
             raise gr.Error(str(exc)) from None
         except gr.Error:
             raise
