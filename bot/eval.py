@@ -57,6 +57,18 @@ def record_of(chunk_source: str) -> str:
     return chunk_source.removeprefix("eval:")
 
 
+def rank_of(ranked_records: list[str], gold_ids: list[str], depth: int = 10) -> int | None:
+    """0-based rank of the first gold record among the first ``depth`` distinct records, or None."""
+    gold = set(gold_ids)
+    return next((i for i, rid in enumerate(ranked_records[:depth]) if rid in gold), None)
+
+
+def answer_hit(text: str, answers: list[str]) -> bool:
+    """Does the answer text contain one of the reference answers (normalised)?"""
+    got = normalise_answer(text)
+    return any(normalise_answer(a) and normalise_answer(a) in got for a in answers)
+
+
 def evaluate(service: AnswerService, questions: list[dict], unanswerable: list[dict], k: int) -> dict:
     opts = AskOptions(use_curated=False, log=False)
     r1 = rk = mrr = hit = 0.0
@@ -67,14 +79,11 @@ def evaluate(service: AnswerService, questions: list[dict], unanswerable: list[d
         t0 = time.perf_counter()
         answer = service.ask(q["question"], options=opts)
         latencies.append((time.perf_counter() - t0) * 1000)
-        ranked = list(dict.fromkeys(record_of(s) for s in answer.ranked_sources))
-        gold = set(q["gold_ids"])
-        rank = next((i for i, rid in enumerate(ranked[:10]) if rid in gold), None)
+        rank = rank_of(list(dict.fromkeys(record_of(s) for s in answer.ranked_sources)), q["gold_ids"])
         r1 += rank == 0
         rk += rank is not None and rank < k
         mrr += 1 / (rank + 1) if rank is not None else 0.0
-        got = normalise_answer(answer.text)
-        ok = any(normalise_answer(a) and normalise_answer(a) in got for a in q["answers"])
+        ok = answer_hit(answer.text, q["answers"])
         hit += ok
         wrongly_declined += answer.mode == Mode.NO_ANSWER
         per_question.append({"id": q["id"], "rank": rank, "answer_hit": ok, "mode": answer.mode.value,

@@ -27,7 +27,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.eval import normalise_answer, read_jsonl
+from bot.eval import answer_hit, rank_of, read_jsonl
 from knowledge.embedders import E5Embedder
 
 CHUNK_SIZE, CHUNK_OVERLAP = 1000, 200
@@ -76,13 +76,11 @@ def main(argv: list[str] | None = None) -> int:
         found = store.similarity_search(q["question"], k=10)
         answer = found[0].page_content[:200] if found else ""
         latencies.append((time.perf_counter() - t0) * 1000)
-        ranked = list(dict.fromkeys(d.metadata["record"] for d in found))
-        rank = next((i for i, rid in enumerate(ranked) if rid in set(q["gold_ids"])), None)
+        rank = rank_of(list(dict.fromkeys(d.metadata["record"] for d in found)), q["gold_ids"])
         r1 += rank == 0
         rk += rank is not None and rank < args.k
         mrr += 1 / (rank + 1) if rank is not None else 0.0
-        got = normalise_answer(answer)
-        hit += any(normalise_answer(a) and normalise_answer(a) in got for a in q["answers"])
+        hit += answer_hit(answer, q["answers"])
     n = len(questions) or 1
     lat = sorted(latencies)
     decline = "0.000" if args.unanswerable else "nan"  # the tutorial pipeline always answers
