@@ -69,6 +69,14 @@ def answer_hit(text: str, answers: list[str]) -> bool:
     return any(normalise_answer(a) and normalise_answer(a) in got for a in answers)
 
 
+def summary_line(recall1: float, recall_k: float, mrr: float, hit: float, decline: float | None, p50: float,
+                 p95: float, k: int = 5) -> str:
+    """The last line every evaluation prints (decline ``None``: no unanswerable set given)."""
+    dr = "nan" if decline is None else f"{decline:.3f}"
+    return (f"recall@1={recall1:.3f} recall@{k}={recall_k:.3f} mrr@10={mrr:.3f} answer_hit={hit:.3f} "
+            f"decline_rate={dr} p50_ms={p50:.1f} p95_ms={p95:.1f}")
+
+
 def evaluate(service: AnswerService, questions: list[dict], unanswerable: list[dict], k: int) -> dict:
     opts = AskOptions(use_curated=False, log=False)
     r1 = rk = mrr = hit = 0.0
@@ -137,10 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"questions={result['questions']} unanswerable={result['unanswerable']} "
           f"wrongly_declined={result['wrongly_declined']:.3f}")
-    dr = "nan" if not unanswerable else f"{result['decline_rate']:.3f}"
-    print(f"recall@1={result['recall@1']:.3f} recall@{args.k}={result[f'recall@{args.k}']:.3f} "
-          f"mrr@10={result['mrr@10']:.3f} answer_hit={result['answer_hit']:.3f} decline_rate={dr} "
-          f"p50_ms={result['p50_ms']:.1f} p95_ms={result['p95_ms']:.1f}")
+    print(summary_line(result["recall@1"], result[f"recall@{args.k}"], result["mrr@10"], result["answer_hit"],
+                       result["decline_rate"] if unanswerable else None, result["p50_ms"], result["p95_ms"], args.k))
     return 0
 
 

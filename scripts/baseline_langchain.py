@@ -27,7 +27,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.eval import answer_hit, rank_of, read_jsonl
+from bot.eval import answer_hit, rank_of, read_jsonl, summary_line
 from knowledge.embedders import E5Embedder
 
 CHUNK_SIZE, CHUNK_OVERLAP = 1000, 200
@@ -83,10 +83,9 @@ def main(argv: list[str] | None = None) -> int:
         hit += answer_hit(answer, q["answers"])
     n = len(questions) or 1
     lat = sorted(latencies)
-    decline = "0.000" if args.unanswerable else "nan"  # the tutorial pipeline always answers
-    print(f"recall@1={r1 / n:.3f} recall@{args.k}={rk / n:.3f} mrr@10={mrr / n:.3f} answer_hit={hit / n:.3f} "
-          f"decline_rate={decline} p50_ms={statistics.median(lat):.1f} "
-          f"p95_ms={lat[min(len(lat) - 1, int(0.95 * len(lat)))]:.1f}")
+    decline = 0.0 if args.unanswerable else None  # the tutorial pipeline always answers
+    print(summary_line(r1 / n, rk / n, mrr / n, hit / n, decline, statistics.median(lat),
+                       lat[min(len(lat) - 1, int(0.95 * len(lat)))], args.k))
     return 0
 
 
