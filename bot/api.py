@@ -1,13 +1,15 @@
-"""The plain JSON API: ``POST /api/ask``. Validation and bounds here; answering in the service."""
+"""The plain JSON API: ``POST /api/ask``. Validation, bounds and rate limits here; answering in the service."""
 
 from __future__ import annotations
 
 import logging
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from bot.ratelimit import RateLimiter, client_address
 from bot.service import AnswerService
 from knowledge import texts
 from knowledge.errors import QuestionError, ServiceBusy, StoreError
@@ -20,9 +22,18 @@ class AskRequest(BaseModel):
     history: list[tuple[str, str]] = Field(default_factory=list, max_length=20)
 
 
-def add_api(app: FastAPI, service: AnswerService) -> None:
+def add_api(app: FastAPI, service: AnswerService, limiter: RateLimiter, trusted: frozenset[str]) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, _exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"error": texts.BAD_REQUEST}, status_code=400)  # never echo the input back
+
     @app.post("/api/ask")
-    def ask(req: AskRequest) -> JSONResponse:
+    def ask(req: AskRequest, request: Request) -> JSONResponse:
+        address = client_address(request.client.host if request.client else None, request.headers.items(), trusted)
+        verdict = limiter.check("questions", address)
+        if not verdict.allowed:
+            return JSONResponse({"error": texts.RATE_LIMITED.format(seconds=verdict.retry_after)}, status_code=429,
+                                headers={"Retry-After": str(verdict.retry_after)})
         try:
             answer = service.ask(req.question, req.history)
         except QuestionError as exc:

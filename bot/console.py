@@ -84,6 +84,10 @@ def _editor_values(a: CuratedAnswer) -> tuple[Any, ...]:
     return (str(a.id), a.question, "\n".join(a.paraphrases), a.answer, ", ".join(a.articles), a.verdict)
 
 
+_LOGOUT_JS = ("() => { fetch('/curator/logout', {method: 'POST', credentials: 'same-origin'})"
+              ".finally(() => { window.location.href = '/curator/login'; }); }")
+
+
 def build_console(curator: CuratorService) -> gr.Blocks:
     def whoami(request: gr.Request) -> str:
         return T.SIGNED_IN.format(name=html.escape(_actor(request) or ""))
@@ -202,9 +206,13 @@ def build_console(curator: CuratorService) -> gr.Blocks:
         return [[f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, e.target, e.detail[:300]]
                 for e in curator.audit_log(_actor(request))]
 
-    with gr.Blocks(title=T.TITLE) as demo:
+    hours = int(curator.settings.file_cache_hours * 3600)
+    with gr.Blocks(title=T.TITLE, delete_cache=(hours, hours)) as demo:
         gr.Markdown(f"## {T.TITLE}")
-        who = gr.Markdown(elem_id="whoami")
+        with gr.Row():
+            who = gr.Markdown(elem_id="whoami")
+            logout = gr.Button(T.LOGOUT, size="sm", scale=0, min_width=100, elem_id="logout")
+        logout.click(None, None, None, js=_LOGOUT_JS)
         with gr.Tabs() as tabs:
             with gr.Tab(T.TAB_UPLOAD, id="upload"):
                 files = gr.File(label=T.UPLOAD_FILES, file_count="multiple", elem_id="upload-files")

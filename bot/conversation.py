@@ -9,6 +9,25 @@ _REFERS_BACK = re.compile(
 )
 
 
+def bound_history(history: list[tuple[str, str]] | None, max_turns: int, question_chars: int,
+                  answer_chars: int) -> list[tuple[str, str]]:
+    """The earlier turns a question may lean on, bounded so no request can make answering expensive:
+    turns that are not a (question, answer) pair of strings, and questions longer than the question
+    limit (they were refused, so they never were a question), are dropped; answers are cut to
+    ``answer_chars``; only the last ``max_turns`` turns are kept."""
+    kept = []
+    for turn in history or []:
+        if not isinstance(turn, (list, tuple)) or len(turn) != 2:
+            continue
+        question, answer = turn
+        if not isinstance(question, str) or not isinstance(answer, str):
+            continue
+        if not question.strip() or len(question) > question_chars:
+            continue
+        kept.append((question, answer[:answer_chars]))
+    return kept[-max_turns:] if max_turns else []
+
+
 def is_follow_up(question: str, history: list[tuple[str, str]]) -> bool:
     """A question that leans on earlier turns: it refers back, or is too short to stand alone."""
     if not history:

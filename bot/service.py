@@ -8,13 +8,13 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.conversation import heuristic_rewrite, is_follow_up
+from bot.conversation import bound_history, heuristic_rewrite, is_follow_up
 from bot.curated import CuratedMatcher
 from bot.extractive import ExtractiveComposer
 from bot.normalize import QueryNormalizer
@@ -24,11 +24,20 @@ from bot.types import Answer, AskOptions, Citation, Composed, Mode, Source
 from knowledge import texts
 from knowledge.base import KnowledgeBase
 from knowledge.curation import CuratedAnswer, CurationStore
-from knowledge.errors import LLMUnavailable, QuestionError, ServiceBusy, StoreError
+from knowledge.errors import AnswerTimeout, LLMUnavailable, QuestionError, ServiceBusy, StoreError
 from knowledge.settings import Settings
 from knowledge.types import Chunk
 
 log = logging.getLogger(__name__)
+
+
+def public_source(chunk: Chunk) -> str:
+    """What a citizen may learn about where a passage comes from: its public URL when the document
+    names one, else its article id — never the server path of the file."""
+    origin = str(chunk.extra.get("origin") or "")
+    if origin.startswith(("http://", "https://")):
+        return origin
+    return str(chunk.extra.get("article_id") or chunk.title)
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,8 @@ class AnswerService:
         self.curated = CuratedMatcher(store, kb.embedder, settings.curated_threshold) if store else None
         self._slots = threading.BoundedSemaphore(settings.max_concurrent_answers)
         self._embed_query = functools.lru_cache(maxsize=4096)(self._embed_query_uncached)
+        self.public_name: Callable[[str], str] = (  # reviewer → the name citizens may see
+            (lambda name: store.public_name(name, settings.public_reviewer)) if store else (lambda name: name))
 
     def _embed_query_uncached(self, text: str) -> np.ndarray:
         vector = self.kb.embedder.embed_query(text)
@@ -82,7 +93,8 @@ class AnswerService:
             return question
         if self.llm is not None:
             try:
-                return self.normalizer.clean(self.llm.rewrite(question, history)) or question
+                rewritten = self.normalizer.clean(self.llm.rewrite(question, history))
+                return rewritten[: 2 * self.settings.max_question_chars] or question
             except LLMUnavailable:
                 pass
         return heuristic_rewrite(question, history)
@@ -91,16 +103,15 @@ class AnswerService:
         evidence = Evidence(retrieved.top_dense, retrieved.top_keyword)
         return evidence.score(self.settings.evidence_keyword_weight) >= self.settings.evidence_threshold
 
-    @staticmethod
-    def _citations(sources: list[Source], composed: Composed) -> list[Citation]:
+    def _citations(self, sources: list[Source], composed: Composed) -> list[Citation]:
         out = []
         for src in sources:
             if src.number in composed.cited:
                 extra = src.chunk.extra
                 out.append(Citation(
-                    src.number, src.chunk.title, extra.get("origin") or src.chunk.source, src.chunk.text, src.score,
-                    src.chunk.id, tuple(composed.highlights.get(src.number, ())), extra.get("reviewer", ""),
-                    extra.get("reviewed_at", ""), extra.get("topic", ""),
+                    src.number, src.chunk.title, public_source(src.chunk), src.chunk.text, src.score,
+                    src.chunk.id, tuple(composed.highlights.get(src.number, ())),
+                    self.public_name(extra.get("reviewer", "")), extra.get("reviewed_at", ""), extra.get("topic", ""),
                 ))
         return out
 
@@ -111,9 +122,9 @@ class AnswerService:
             for i, article in enumerate(hit.articles, start=1):
                 chunk = found.get(article)
                 if chunk is not None:
-                    citations.append(Citation(i, chunk.title, chunk.extra.get("origin") or chunk.source, chunk.text,
-                                              score, chunk.id, (), hit.reviewer, chunk.extra.get("reviewed_at", ""),
-                                              chunk.extra.get("topic", "")))
+                    citations.append(Citation(i, chunk.title, public_source(chunk), chunk.text,
+                                              score, chunk.id, (), self.public_name(hit.reviewer),
+                                              chunk.extra.get("reviewed_at", ""), chunk.extra.get("topic", "")))
         text = hit.answer + ("".join(f"[{c.number}]" for c in citations) if citations else "")
         if hit.verdict:
             text = f"结论：{hit.verdict}。{text}"
@@ -168,8 +179,10 @@ class AnswerService:
     def _answer(self, question: str, cleaned: str, history: list[tuple[str, str]] | None,
                 options: AskOptions | None) -> Iterator[str | Answer]:
         options = options or AskOptions()
-        history = list(history or [])
+        s = self.settings
+        history = bound_history(history, s.history_max_turns, s.max_question_chars, s.history_answer_chars)
         start = time.perf_counter()
+        deadline = start + s.answer_budget_seconds
         with contextlib.suppress(StoreError):  # the question itself meets any store problem and reports it
             self.kb.refresh()
         safety = check_question(cleaned)
@@ -188,6 +201,8 @@ class AnswerService:
                 top_score = hit[1]
         if answer is None:
             retrieved = self.retriever.retrieve(self.normalizer.expand(query), max(self.settings.top_k, 10), qvec)
+            if time.perf_counter() > deadline:
+                raise AnswerTimeout(texts.ANSWER_TIMEOUT)
             ranked = [s.chunk.source for s in retrieved.results]
             retrieved.results = retrieved.results[: self.settings.top_k]
             timings.update(retrieved.timings)

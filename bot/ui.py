@@ -8,6 +8,7 @@ from typing import Any
 
 import gradio as gr
 
+from bot.ratelimit import RateLimiter, client_address
 from bot.render import render_answer, render_partial, render_question
 from bot.service import AnswerService
 from bot.types import Answer, AskOptions
@@ -33,17 +34,31 @@ def _text(content: Any) -> str:
 
 
 def history_pairs(messages: list[dict], questions: list[str]) -> list[tuple[str, str]]:
-    """(question, answer) pairs of the conversation so far, using the citizen's own words."""
+    """(question, answer) pairs of the conversation so far, using the citizen's own words. A refused
+    question is kept as "" so the turns stay aligned, and never becomes history."""
     answers = [_text(m.get("content")) for m in messages if m.get("role") == "assistant"]
-    return list(zip(questions, answers, strict=False))
+    return [(q, a) for q, a in zip(questions, answers, strict=False) if q]
 
 
-def build_chat(service: AnswerService) -> gr.Blocks:
-    def respond(question: str, messages: list[dict], level: str, log_ids: list[int | None], asked: list[str]
-                ) -> Iterator[tuple[list[dict], str, list[int | None], list[str]]]:
+def build_chat(service: AnswerService, limiter: RateLimiter, trusted: frozenset[str]) -> gr.Blocks:
+    comment_chars = 1000
+
+    def address(request: gr.Request | None) -> str:
+        if request is None or request.client is None:
+            return "unknown"
+        return client_address(request.client.host, list(request.headers.items()), trusted)
+
+    def respond(question: str, messages: list[dict], level: str, log_ids: list[int | None], asked: list[str],
+                request: gr.Request) -> Iterator[tuple[list[dict], str, list[int | None], list[str]]]:
         history = history_pairs(messages, asked)
         messages = [*messages, {"role": "user", "content": render_question(question)}]
         ids, asked = [*log_ids, None], [*asked, question]
+        verdict = limiter.check("questions", address(request))
+        if not verdict.allowed:
+            asked[-1] = ""
+            yield ([*messages, {"role": "assistant", "content": texts.RATE_LIMITED.format(
+                seconds=verdict.retry_after)}], question, ids, asked)
+            return
         try:
             for item in service.ask_stream(question, history, AskOptions(reading_level=level)):
                 if isinstance(item, Answer):
@@ -53,6 +68,7 @@ def build_chat(service: AnswerService) -> gr.Blocks:
                     shown = render_partial(item)
                 yield [*messages, {"role": "assistant", "content": shown}], "", ids, asked
         except (QuestionError, ServiceBusy) as exc:
+            asked[-1] = ""  # a refused question is never "the previous question" of a follow-up
             yield [*messages, {"role": "assistant", "content": str(exc)}], "", ids, asked
         except StoreError:
             log.exception("knowledge base unavailable")
@@ -61,18 +77,23 @@ def build_chat(service: AnswerService) -> gr.Blocks:
             log.exception("answering failed")
             yield [*messages, {"role": "assistant", "content": texts.SERVICE_ERROR}], "", ids, asked
 
-    def like(log_ids: list[int | None], data: gr.LikeData) -> None:
+    def like(log_ids: list[int | None], data: gr.LikeData, request: gr.Request) -> None:
+        if not limiter.check("feedback", address(request)).allowed:
+            gr.Warning(texts.FEEDBACK_RATE_LIMITED)
+            return
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         answer_number = index // 2  # messages alternate: question, answer
         known = 0 <= answer_number < len(log_ids) and data.liked in (True, False)
         if known and service.record_feedback(log_ids[answer_number], 1 if data.liked else -1):
             gr.Info(texts.FEEDBACK_THANKS)
 
-    def report(comment: str, log_ids: list[int | None]) -> tuple[str, str]:
+    def report(comment: str, log_ids: list[int | None], request: gr.Request) -> tuple[str, str]:
         last = next((i for i in reversed(log_ids) if i is not None), None)
         if last is None:
             return texts.REPORT_NOTHING, comment
-        service.record_feedback(last, 0, comment, report=True)
+        if not limiter.check("feedback", address(request)).allowed:
+            return texts.FEEDBACK_RATE_LIMITED, comment
+        service.record_feedback(last, 0, str(comment)[:comment_chars], report=True)
         return texts.REPORT_THANKS, ""
 
     def pick_example(evt: gr.SelectData) -> str:
@@ -84,7 +105,8 @@ def build_chat(service: AnswerService) -> gr.Blocks:
 
     examples = [{"text": q, "display_text": texts.SUGGESTION_LABEL.format(topic=t, question=q)}
                 for t, q in service.suggestions()]
-    with gr.Blocks(title=texts.PAGE_TITLE) as demo:
+    hours = int(service.settings.file_cache_hours * 3600)
+    with gr.Blocks(title=texts.PAGE_TITLE, delete_cache=(hours, hours)) as demo:
         gr.Markdown(texts.PAGE_INTRO)
         chat = gr.Chatbot(label="问答", height=520, elem_id="chat", examples=examples or None,
                           feedback_options=("Like", "Dislike"), sanitize_html=True)
@@ -100,7 +122,7 @@ def build_chat(service: AnswerService) -> gr.Blocks:
         gr.Markdown(texts.LLM_MODE_NOTE if service.llm is not None else texts.EXTRACTIVE_MODE_NOTE,
                     elem_id="mode-note")
         with gr.Accordion(texts.REPORT_TITLE, open=False, elem_id="report"):
-            comment = gr.Textbox(label=texts.REPORT_COMMENT, max_length=1000, elem_id="report-comment")
+            comment = gr.Textbox(label=texts.REPORT_COMMENT, max_length=comment_chars, elem_id="report-comment")
             report_btn = gr.Button(texts.REPORT_BUTTON, elem_id="report-send")
             report_msg = gr.Markdown(elem_id="report-message")
         gr.Markdown(texts.CURATOR_LINK)

@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from bot.ratelimit import client_address
 from knowledge import texts
 from knowledge.accounts import Accounts
 
@@ -104,7 +105,10 @@ class CuratorGate:
         await self.app(scope, receive, send)
 
 
-def add_login_routes(app: FastAPI, accounts: Accounts, cookie_secure: bool) -> None:
+def add_login_routes(app: FastAPI, accounts: Accounts, cookie_secure: bool, trusted: frozenset[str]) -> None:
+    """``GET/POST /curator/login`` and ``POST /curator/logout``. The session cookie is scoped to
+    ``/curator`` (citizen requests never carry it) and marked Secure when the app is served over HTTPS
+    (the setting, the request's own scheme, or ``X-Forwarded-Proto`` from a trusted proxy)."""
     max_age = int(accounts.session_ttl.total_seconds())
 
     @app.get(LOGIN, response_class=HTMLResponse, include_in_schema=False)
@@ -119,19 +123,25 @@ def add_login_routes(app: FastAPI, accounts: Accounts, cookie_secure: bool) -> N
         form = parse_qs(body.decode("utf-8", errors="replace"))
         username = (form.get("username") or [""])[0]
         password = (form.get("password") or [""])[0]
-        result = await run_in_threadpool(accounts.login, username, password)
+        address = client_address(request.client.host if request.client else None, request.headers.items(), trusted)
+        result = await run_in_threadpool(accounts.login, username, password, address)
         if result.token is None:
             return HTMLResponse(login_page(result.message), status_code=401)
         response = RedirectResponse(f"{PREFIX}/", status_code=303)
+        https = request.url.scheme == "https" or request.headers.get("x-forwarded-proto", "").lower() == "https"
         response.set_cookie(COOKIE, result.token, max_age=max_age, httponly=True, samesite="strict",
-                            secure=cookie_secure, path="/")
+                            secure=cookie_secure or https, path=PREFIX)
         return response
 
     @app.get(LOGOUT, include_in_schema=False)
+    def refuse_logout_by_get() -> Response:  # a link or an <img> on another site must not end a session
+        return Response(status_code=405, headers={"Allow": "POST"})
+
+    @app.post(LOGOUT, include_in_schema=False)
     def do_logout(request: Request) -> Response:
         accounts.logout(request.cookies.get(COOKIE))
         response = RedirectResponse(LOGIN, status_code=303)
-        response.delete_cookie(COOKIE, path="/")
+        response.delete_cookie(COOKIE, path=PREFIX)
         return response
 
 

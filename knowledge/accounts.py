@@ -70,14 +70,19 @@ class Accounts:
     """Create curators, log them in and out, and resolve a session cookie to a curator name."""
 
     def __init__(self, store: CurationStore, session_hours: float = 8.0, max_failures: int = 5,
-                 lockout_minutes: float = 15.0) -> None:
+                 lockout_minutes: float = 15.0, max_per_address: int = 20, name_ceiling: int = 100,
+                 public_reviewer: str = "AskScience 编辑部") -> None:
         self._store = store
         self.session_ttl = dt.timedelta(hours=session_hours)
         self.max_failures = max_failures
         self.lockout = dt.timedelta(minutes=lockout_minutes)
+        self.max_per_address = max_per_address
+        self.name_ceiling = name_ceiling
+        self.public_reviewer = public_reviewer
+        self._dummy_hash = hash_password(secrets.token_urlsafe(16))  # unknown names verify against this
 
     # ---- management ------------------------------------------------------------------------------
-    def add(self, username: str, password: str) -> None:
+    def add(self, username: str, password: str, display_name: str = "") -> None:
         if not USERNAME.match(username):
             raise AccountError(texts.ACCOUNT_BAD_NAME)
         if len(password) < MIN_PASSWORD:
@@ -85,7 +90,8 @@ class Accounts:
         with self._store.session() as s, s.begin():
             if s.get(CuratorRow, username) is not None:
                 raise AccountError(texts.ACCOUNT_EXISTS.format(name=username))
-            s.add(CuratorRow(username=username, password_hash=hash_password(password)))
+            s.add(CuratorRow(username=username, password_hash=hash_password(password),
+                             display_name=display_name.strip()[:64] or None))
             self._store.audit(s, "admin-cli", "account.add", username)
 
     def set_password(self, username: str, password: str) -> None:
@@ -121,27 +127,58 @@ class Accounts:
             return row is not None and row.active
 
     # ---- login -------------------------------------------------------------------------------------
-    def login(self, username: str, password: str) -> LoginResult:
-        """A new session token, or a Chinese message. Throttled: after ``max_failures`` wrong passwords
-        within the lockout window, every attempt for that name is refused until the window passes."""
+    def login(self, username: str, password: str, address: str = "") -> LoginResult:
+        """A new session token, or a Chinese message.
+
+        Throttled three ways within the lockout window: ``max_failures`` wrong passwords for one name
+        from one address lock that pair (a stranger locks out only themself, not the curator on their
+        own network); ``max_per_address`` attempts from one address lock that address (stops spraying
+        many names); ``name_ceiling`` wrong passwords for one name from anywhere lock the name (a
+        ceiling against a distributed attack). Each attempt is written *before* it is counted and
+        checked, in its own committed transaction, so concurrent attempts always see each other (the
+        last of any set of attempts that go on to check a password sees all of them): no burst gets
+        more than the allowed number of guesses, on SQLite or PostgreSQL, on one replica or many.
+        Unknown and disabled names cost the same scrypt work as real ones."""
         username = username.strip()[:64]
+        address = (address or "")[:64]
         now = utcnow()
+        since = now - self.lockout
         with self._store.session() as s, s.begin():
-            failures = s.scalar(select(func.count(LoginFailureRow.id)).where(
-                LoginFailureRow.username == username, LoginFailureRow.at >= now - self.lockout)) or 0
-            if failures >= self.max_failures:
-                return LoginResult(None, texts.LOGIN_LOCKED.format(minutes=int(self.lockout.total_seconds() // 60)))
+            attempt = LoginFailureRow(username=username, address=address, at=now)
+            s.add(attempt)
+            s.flush()
+            attempt_id = attempt.id
+        with self._store.session() as s:
+            def count(*where: object) -> int:
+                return s.scalar(select(func.count(LoginFailureRow.id)).where(LoginFailureRow.at >= since, *where)) or 0
+            locked = ""
+            if count(LoginFailureRow.address == address) > self.max_per_address:
+                locked = texts.LOGIN_ADDRESS_LOCKED
+            elif (count(LoginFailureRow.username == username, LoginFailureRow.address == address) > self.max_failures
+                  or count(LoginFailureRow.username == username) > self.name_ceiling):
+                locked = texts.LOGIN_LOCKED
             row = s.get(CuratorRow, username)
-            if row is None or not row.active or not verify_password(password, row.password_hash):
-                s.add(LoginFailureRow(username=username, at=now))
-                return LoginResult(None, texts.LOGIN_FAILED)
-            s.execute(delete(LoginFailureRow).where(LoginFailureRow.username == username))
+            stored = row.password_hash if row is not None and row.active else self._dummy_hash
+        if locked:
+            with self._store.session() as s, s.begin():  # a refused attempt is not a guess: do not let it
+                s.execute(delete(LoginFailureRow).where(LoginFailureRow.id == attempt_id))  # extend anyone's lock
+            return LoginResult(None, locked.format(minutes=int(self.lockout.total_seconds() // 60)))
+        good = verify_password(password, stored) and stored is not self._dummy_hash
+        if not good:
+            return LoginResult(None, texts.LOGIN_FAILED)
+        with self._store.session() as s, s.begin():
+            s.execute(delete(LoginFailureRow).where(LoginFailureRow.username == username,
+                                                    LoginFailureRow.address == address))
             s.execute(delete(SessionRow).where(SessionRow.expires_at < now))
             token = secrets.token_urlsafe(32)
             s.add(SessionRow(token_hash=_token_hash(token), username=username, created_at=now,
                              expires_at=now + self.session_ttl))
             self._store.audit(s, username, "login", username)
         return LoginResult(token)
+
+    def public_name(self, username: str) -> str:
+        """The name citizens may see for a reviewer (see :meth:`CurationStore.public_name`)."""
+        return self._store.public_name(username, self.public_reviewer)
 
     def user_for(self, token: str | None) -> str | None:
         """The active curator a session token belongs to, or None (unknown, expired or disabled)."""
@@ -178,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
         p = sub.add_parser(name)
         p.add_argument("username")
         p.add_argument("--password-stdin", action="store_true", help="read the password from stdin (scripts)")
+        if name == "add":
+            p.add_argument("--display-name", default="", help="the name citizens see on answers this curator "
+                           "reviewed (default: the organisation, never the login name)")
     for name in ("disable", "enable"):
         sub.add_parser(name).add_argument("username")
     sub.add_parser("list")
@@ -185,10 +225,12 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    accounts = Accounts(CurationStore(settings.db_url), settings.session_hours)
+    accounts = Accounts(CurationStore(settings.db_url), settings.session_hours, settings.login_max_failures,
+                        settings.login_lockout_minutes, settings.login_max_per_address, settings.login_name_ceiling,
+                        settings.public_reviewer)
     try:
         if args.command == "add":
-            accounts.add(args.username, _read_password(args.password_stdin))
+            accounts.add(args.username, _read_password(args.password_stdin), args.display_name)
         elif args.command == "passwd":
             accounts.set_password(args.username, _read_password(args.password_stdin))
         elif args.command in ("disable", "enable"):

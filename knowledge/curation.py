@@ -22,6 +22,7 @@ from knowledge.errors import StoreError
 from knowledge.models import (
     AuditRow,
     CuratedAnswerRow,
+    CuratorRow,
     FeedbackRow,
     QuestionLogRow,
     VectorCacheRow,
@@ -112,6 +113,18 @@ class CurationStore:
     def audit(s: Session, actor: str, action: str, target: str, detail: str = "") -> None:
         """Add an audit entry inside the caller's transaction."""
         s.add(AuditRow(actor=actor, action=action, target=target[:2000], detail=detail[:4000]))
+
+    def public_name(self, username: str, organisation: str) -> str:
+        """The name citizens may see for a reviewer: the account's display name or the organisation,
+        never a login name. Names that are not accounts (editorial bylines of shipped content) are
+        shown as written."""
+        if not username:
+            return ""
+        with self.session() as s:
+            row = s.get(CuratorRow, username)
+        if row is None:
+            return username
+        return row.display_name or organisation
 
     def audit_log(self, limit: int = 200) -> list[AuditEntry]:
         with self.session() as s:

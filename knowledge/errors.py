@@ -27,3 +27,7 @@ class QuestionError(AskScienceError):
 
 class ServiceBusy(AskScienceError):
     """Every answering slot stayed taken; the message (Chinese) asks the citizen to retry."""
+
+
+class AnswerTimeout(ServiceBusy):
+    """A question ran past its time budget and was stopped."""

@@ -74,6 +74,7 @@ class CuratorRow(Base):
     __tablename__ = "curators"
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
     password_hash: Mapped[str] = mapped_column(String(256))
+    display_name: Mapped[str | None] = mapped_column(String(64), nullable=True)  # shown to citizens
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -87,9 +88,12 @@ class SessionRow(Base):
 
 
 class LoginFailureRow(Base):
+    """One login attempt still counted against its name and address (written before it is checked)."""
+
     __tablename__ = "login_failures"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), index=True)
+    address: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 

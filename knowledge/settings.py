@@ -80,6 +80,28 @@ class Settings(BaseSettings):
     min_free_mb: float = Field(100.0, ge=0, description="Ingestion stops before the data dir's disk has less free.")
     review_group_threshold: float = Field(0.93, description="Query cosine above which review-queue questions group.")
 
+    # Abuse limits (see docs/security.md)
+    history_max_turns: int = Field(6, ge=0, le=50, description="Earlier turns of a conversation that are kept.")
+    history_answer_chars: int = Field(2000, ge=100, description="Earlier answers are cut to this many characters.")
+    max_request_kb: int = Field(256, ge=8, description="Largest request body outside curator uploads, in KB.")
+    answer_budget_seconds: float = Field(8.0, gt=0, description="A question still being worked on after this "
+                                         "many seconds is stopped with a message.")
+    rate_questions_per_minute: int = Field(30, ge=1, description="Questions one client address may ask a minute.")
+    rate_feedback_per_minute: int = Field(10, ge=1, description="Feedback and reports one address may send a minute.")
+    login_max_per_address: int = Field(20, ge=1, description="Login attempts one address may make per lockout "
+                                       "window, whatever the names.")
+    login_name_ceiling: int = Field(100, ge=1, description="Wrong passwords for one name from all addresses per "
+                                    "lockout window before that name is refused everywhere.")
+    trusted_proxies: str = Field("", description="Comma-separated proxy addresses whose X-Forwarded-For / "
+                                 "X-Forwarded-Proto / X-Forwarded-Host are believed; empty = none.")
+    public_reviewer: str = Field("AskScience 编辑部", description="Reviewer name citizens see when a curator "
+                                 "account has no display name.")
+    file_cache_hours: float = Field(1.0, gt=0, description="Gradio's temporary files older than this are deleted.")
+
+    @property
+    def trusted_proxy_set(self) -> frozenset[str]:
+        return frozenset(p.strip() for p in self.trusted_proxies.split(",") if p.strip())
+
     @property
     def upload_dir(self) -> Path:
         return self.data_dir / "uploads"

@@ -70,6 +70,17 @@ SERVICE_BUSY = "现在提问的人比较多，请稍后再试。"
 STORE_UNAVAILABLE = "知识库暂时连接不上，请稍后再试。"
 SERVICE_ERROR = "抱歉，系统出了点问题，请稍后再试。"
 
+# Abuse limits and transport guard (docs/security.md)
+RATE_LIMITED = "提问太频繁了，请 {seconds} 秒后再试。"
+FEEDBACK_RATE_LIMITED = "反馈提交太频繁了，请稍后再试。"
+ANSWER_TIMEOUT = "这个问题处理时间过长，已停止。请把问题说得简短一些再试。"
+NOT_FOUND = "没有这个页面。"
+UPLOAD_NOT_HERE = "市民问答页不接收文件上传。"
+CROSS_SITE_REFUSED = "请求来自其他网站，已拒绝。请直接在本站页面上操作。"
+REQUEST_TOO_LARGE = "提交的内容太大了，请精简后再试。"
+BAD_REQUEST = "请求格式不正确。"
+LOGIN_ADDRESS_LOCKED = "这个网络地址的登录尝试过多，请 {minutes} 分钟后再试。"
+
 # Curator accounts and login
 ACCOUNT_BAD_NAME = "用户名只能用 2–32 位英文字母、数字、下划线、点或连字符。"
 ACCOUNT_SHORT_PASSWORD = "密码至少 {n} 位。"
@@ -140,7 +151,8 @@ class Console:
     """Labels of the curator console."""
 
     TITLE = "科普传播员后台"
-    SIGNED_IN = "已登录：{name} · [退出登录](/curator/logout)"
+    SIGNED_IN = "已登录：{name}"
+    LOGOUT = "退出登录"
     TAB_UPLOAD = "上传资料"
     TAB_DOCS = "文档管理"
     TAB_REVIEW = "待审问题"

@@ -50,9 +50,9 @@ def test_odd_questions_get_an_answer_or_a_clear_error(live_app: LiveApp, name: s
 
 @pytest.mark.integration
 def test_questions_the_api_must_refuse(live_app: LiveApp) -> None:
-    cases = [({"question": ""}, 400), ({"question": "问" * 10_001}, 422), ({"question": "问" * 600}, 400),
-             ({"question": "好", "history": [["a", "b"]] * 50}, 422), ({"question": ["list"]}, 422),
-             ({"history": []}, 422)]
+    cases = [({"question": ""}, 400), ({"question": "问" * 10_001}, 400), ({"question": "问" * 600}, 400),
+             ({"question": "好", "history": [["a", "b"]] * 50}, 400), ({"question": ["list"]}, 400),
+             ({"history": []}, 400)]
     for payload, status in cases:
         r = httpx.post(live_app.url + "/api/ask", json=payload, timeout=30)
         assert r.status_code == status, (payload if len(str(payload)) < 80 else str(payload)[:80], r.status_code)
