@@ -11,7 +11,7 @@ What it does, in order, for every HTTP request (see docs/security.md for why):
 - a state-changing request under ``/curator`` whose ``Origin`` or ``Referer`` names another site is
   refused (403, login CSRF included);
 - responses get security headers; CORS grants for other origins are removed; and the body of a 422 or
-  5xx response is replaced by a short Chinese message, so no input is echoed and no handler name,
+  500 response is replaced by a short Chinese message, so no input is echoed and no handler name,
   trace or object address leaves the server.
 """
 
@@ -152,7 +152,7 @@ class Guard:
             if message["type"] == "http.response.start":
                 status = int(message["status"])
                 state["started"] = True
-                if status == 422 or status >= 500:
+                if status in (422, 500):  # our own 503s carry a message meant for the citizen: kept
                     state["replace"] = True
                     await _reply(send, status, texts.BAD_REQUEST if status == 422 else texts.SERVICE_ERROR)
                     return

@@ -74,6 +74,6 @@ def test_login_logout_and_bad_password(live_app: LiveApp) -> None:
     assert bad.status_code == 401 and texts.LOGIN_FAILED in bad.text
     cookies = login_cookies(live_app)
     assert httpx.get(live_app.url + "/curator/config", cookies=cookies).status_code == 200
-    out = httpx.get(live_app.url + "/curator/logout", cookies=cookies)
+    out = httpx.post(live_app.url + "/curator/logout", cookies=cookies)
     assert out.status_code == 303
     assert httpx.get(live_app.url + "/curator/config", cookies=cookies).status_code == 401

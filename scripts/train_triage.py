@@ -1,0 +1,178 @@
+"""Train the safety-triage model shipped as knowledge/triage.npz.
+
+    .venv/bin/pip install -e ".[train]"
+    .venv/bin/python scripts/train_triage.py [--data tests/data/safety] [--out knowledge/triage.npz]
+
+Uses only the training three quarters of the labelled sets (bot.safety_eval.split). Two sets of
+heads are trained: n-grams plus the bundled embedder's query embedding (used when the app runs that
+embedder), and n-grams alone (any other embedder). The regularisation strength, the embedding weight
+and the decision thresholds are chosen by 5-fold cross-validation on the training rows; the
+held-aside quarter is never read here. Prints the cross-validated figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import csr_matrix, hstack
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.safety_eval import Row, load_rows, split  # noqa: E402
+from bot.triage import ALARM_LEVELS, MODEL_PATH, Level, data_hash, ngrams  # noqa: E402
+from knowledge.embedders import E5Embedder  # noqa: E402
+
+ALARM = {lv.value for lv in ALARM_LEVELS}
+TARGET_FALSE_ALARMS = 0.01  # on cross-validated negatives: leaves room under the 2 % target
+
+
+def vocabulary(texts: list[str], min_df: int = 2) -> tuple[list[str], np.ndarray]:
+    df: Counter[str] = Counter()
+    for text in texts:
+        df.update(set(ngrams(text)))
+    vocab = sorted(g for g, n in df.items() if n >= min_df)
+    n = len(texts)
+    idf = np.array([math.log((1 + n) / (1 + df[g])) + 1.0 for g in vocab], dtype=np.float32)
+    return vocab, idf
+
+
+def matrix(texts: list[str], vocab: list[str], idf: np.ndarray) -> csr_matrix:
+    index = {g: i for i, g in enumerate(vocab)}
+    data, cols, ptr = [], [], [0]
+    for text in texts:
+        counts = ngrams(text)
+        ids = [index[g] for g in counts if g in index]
+        vals = np.array([1.0 + math.log(counts[g]) for g in counts if g in index], dtype=np.float32)
+        if ids:
+            vals = vals * idf[ids]
+            vals /= max(float(np.linalg.norm(vals)), 1e-9)
+        data.extend(vals.tolist())
+        cols.extend(ids)
+        ptr.append(len(cols))
+    return csr_matrix((data, cols, ptr), shape=(len(texts), len(vocab)), dtype=np.float32)
+
+
+def fit(x: csr_matrix, y: list[str], c: float) -> LogisticRegression:
+    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+    return model.fit(x, y)
+
+
+def design(texts: list[str], vocab: list[str], idf: np.ndarray, emb: np.ndarray | None, weight: float) -> csr_matrix:
+    x = matrix(texts, vocab, idf)
+    return x if emb is None else hstack([x, csr_matrix(emb * weight)]).tocsr()
+
+
+def cross_validated(rows: list[Row], c: float, emb: np.ndarray | None, weight: float) -> tuple[np.ndarray, list[str]]:
+    """Out-of-fold level probabilities for every training row."""
+    labels = [r.level for r in rows]
+    classes: list[str] = sorted(set(labels))
+    out = np.zeros((len(rows), len(classes)))
+    for train_idx, test_idx in StratifiedKFold(5, shuffle=True, random_state=7).split(rows, labels):
+        texts = [rows[i].text for i in train_idx]
+        vocab, idf = vocabulary(texts)
+        model = fit(design(texts, vocab, idf, None if emb is None else emb[train_idx], weight),
+                    [labels[i] for i in train_idx], c)
+        probs = model.predict_proba(design([rows[i].text for i in test_idx], vocab, idf,
+                                           None if emb is None else emb[test_idx], weight))
+        for j, cls in enumerate(model.classes_):
+            out[test_idx, classes.index(cls)] = probs[:, j]
+    return out, classes
+
+
+def choose_thresholds(rows: list[Row], probs: np.ndarray, classes: list[str]) -> tuple[dict[str, float], dict]:
+    labels = np.array([r.level for r in rows])
+    alarm_p = probs[:, [classes.index(a) for a in ALARM]].sum(axis=1)
+    negative = labels == Level.NONE.value
+    is_alarm = np.isin(labels, list(ALARM))
+    best = 0.5
+    for t in np.arange(0.05, 0.95, 0.01):  # the lowest threshold whose false alarms stay under target
+        if (alarm_p[negative] >= t).mean() <= TARGET_FALSE_ALARMS:
+            best = float(t)
+            break
+    thresholds = {"alarm": best}
+    figures = {"alarm_recall": float((alarm_p[is_alarm] >= best).mean()),
+               "false_alarms": float((alarm_p[negative] >= best).mean())}
+    for level in (Level.HARMFUL_REQUEST.value, Level.PERSONAL_MEDICAL.value):
+        p = probs[:, classes.index(level)]
+        chosen = 0.5
+        for t in np.arange(0.05, 0.95, 0.01):
+            if ((p[negative] >= t) & (alarm_p[negative] < best)).mean() <= 0.005:
+                chosen = float(t)
+                break
+        thresholds[level] = chosen
+        figures[f"{level}_recall"] = float(((p >= chosen) & (alarm_p < best))[labels == level].mean())
+    return thresholds, figures
+
+
+def search(rows: list[Row], emb: np.ndarray | None, weights: tuple[float, ...]) -> tuple[float, float, dict, dict]:
+    best: tuple[float, float, float, dict, dict] = (-1.0, 1.0, 0.0, {}, {})
+    for weight in weights:
+        for c in (8.0, 32.0):
+            probs, classes = cross_validated(rows, c, emb, weight)
+            thresholds, figures = choose_thresholds(rows, probs, classes)
+            score = figures["alarm_recall"] + 0.5 * (figures["harmful_request_recall"]
+                                                     + figures["personal_medical_recall"])
+            print(f"  C={c:g} weight={weight:g}  cross-validated: "
+                  f"{ {k: round(v, 3) for k, v in figures.items()} }  thresholds: "
+                  f"{ {k: round(v, 2) for k, v in thresholds.items()} }", flush=True)
+            if score > best[0]:
+                best = (score, c, weight, thresholds, figures)
+    return best[1], best[2], best[3], best[4]
+
+
+def train_heads(rows: list[Row], vocab: list[str], idf: np.ndarray, emb: np.ndarray | None, weight: float,
+                c: float, suffix: str) -> dict[str, np.ndarray]:
+    texts = [r.text for r in rows]
+    x = design(texts, vocab, idf, emb, weight)
+    alarm_rows = [i for i, r in enumerate(rows) if r.level in ALARM]
+    out = {}
+    for head, model in (("level", fit(x, [r.level for r in rows], c)),
+                        ("situation", fit(x[alarm_rows], [rows[i].situation for i in alarm_rows], c))):
+        name = head + suffix
+        out[f"{name}_classes"] = np.array(model.classes_)
+        out[f"{name}_coef"] = model.coef_[:, :len(vocab)].astype(np.float16)
+        out[f"{name}_intercept"] = model.intercept_.astype(np.float32)
+        if emb is not None:
+            out[f"{name}_ecoef"] = (model.coef_[:, len(vocab):] * weight).astype(np.float32)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=ROOT / "tests" / "data" / "safety")
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    args = parser.parse_args(argv)
+    rows, _held_aside = split(load_rows(args.data))
+    print(f"training rows: {len(rows)}  {dict(Counter(r.level for r in rows))}")
+
+    embedder = E5Embedder()
+    emb = embedder.embed_queries([r.text for r in rows])
+    texts = [r.text for r in rows]
+    vocab, idf = vocabulary(texts)
+    arrays: dict[str, np.ndarray] = {}
+    thresholds_all: dict[str, float] = {}
+    for suffix, matrix_emb, weights in (("", emb, (1.0, 2.0, 3.0)), ("_char", None, (0.0,))):
+        print(f"heads{suffix or ' with the ' + embedder.name + ' embedding'}:")
+        c, weight, thresholds, figures = search(rows, matrix_emb, weights)
+        print(f"  chosen C={c:g} weight={weight:g}: {figures}")
+        arrays.update(train_heads(rows, vocab, idf, matrix_emb, weight, c, suffix))
+        thresholds_all.update({k + suffix: v for k, v in thresholds.items()})
+    np.savez_compressed(
+        args.out, vocab=np.array(vocab), idf=idf, embedder=np.array(embedder.name), **arrays,
+        threshold_names=np.array(list(thresholds_all)), threshold_values=np.array(list(thresholds_all.values())),
+        data_hash=np.array(data_hash((r.text, r.level, r.situation) for r in rows)),
+    )
+    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB, {len(vocab)} n-grams)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
