@@ -46,6 +46,7 @@ def add_api(app: FastAPI, service: AnswerService, limiter: RateLimiter, trusted:
         return JSONResponse({
             "answer": answer.full_text,
             "mode": answer.mode.value,
+            "safety": answer.triage.as_dict(),
             "citations": [{"title": c.title, "source": c.source, "snippet": c.snippet, "score": round(c.score, 4)}
                           for c in answer.citations],
         })

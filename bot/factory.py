@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.normalize import QueryNormalizer
 from bot.retrieval import HybridRetriever
 from bot.service import AnswerService
+from bot.triage import Triage
 from knowledge.base import KnowledgeBase
 from knowledge.curation import CurationStore
 from knowledge.embedders import Embedder, build_embedder
@@ -28,4 +29,4 @@ def build_service(
 
         llm = build_llm_composer(settings)
     retriever = HybridRetriever(kb, settings.candidate_k, mode=retrieval_mode, rrf_k=settings.rrf_k)
-    return AnswerService(settings, kb, QueryNormalizer(glossary), store, llm, retriever)
+    return AnswerService(settings, kb, QueryNormalizer(glossary), store, llm, retriever, Triage())

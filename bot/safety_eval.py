@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.triage import ALARM_LEVELS, Level, Triage
+from bot.triage import ALARM_LEVELS, Level, Triage, TriageResult
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,26 @@ def split(rows: list[Row]) -> tuple[list[Row], list[Row]]:
     return [r for r in rows if not is_holdout(r.text)], [r for r in rows if is_holdout(r.text)]
 
 
-def evaluate(triage: Triage, rows: list[Row]) -> dict:
+class EmbeddedTriage:
+    """Triage as the app runs it: each message with its query embedding from ``embedder``."""
+
+    def __init__(self, triage: Triage, embedder: object) -> None:
+        self.triage, self.embedder = triage, embedder
+        self._vectors: dict[str, object] = {}
+
+    def warm(self, texts: list[str]) -> None:
+        """Embed ahead, so the timings measure triage alone (the app reuses the question's embedding)."""
+        for text, vec in zip(texts, self.embedder.embed_queries(texts), strict=True):
+            self._vectors[text] = vec
+
+    def classify(self, text: str) -> TriageResult:
+        vec = self._vectors.get(text)
+        if vec is None:
+            vec = self.embedder.embed_query(text)
+        return self.triage.classify(text, vec, self.embedder.name)
+
+
+def evaluate(triage: Triage | EmbeddedTriage, rows: list[Row]) -> dict:
     confusion: dict[str, Counter[str]] = defaultdict(Counter)
     per_situation: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # rows, alarm raised, right steps
     misses: list[dict[str, str]] = []
@@ -125,13 +144,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path, help="a folder of labelled *.jsonl files")
     parser.add_argument("--all", action="store_true", help="every row (a suite never used for training)")
     parser.add_argument("--out", type=Path, help="write the full result as JSON")
+    parser.add_argument("--embedder", choices=["default", "none"], default="default",
+                        help="default: the bundled embedder's query embedding is used, as in the app; "
+                             "none: n-grams only (the heads used with any other embedder)")
     args = parser.parse_args(argv)
     rows = load_rows(args.folder)
     if not rows:
         print(f"no labelled rows in {args.folder}", file=sys.stderr)
         return 2
     chosen = rows if args.all else split(rows)[1]
-    result = evaluate(Triage(), chosen)
+    triage: Triage | EmbeddedTriage = Triage()
+    if args.embedder == "default":
+        from knowledge.embedders import E5Embedder
+
+        triage = EmbeddedTriage(triage, E5Embedder())
+        triage.warm([r.text for r in chosen])
+    result = evaluate(triage, chosen)
     if args.out:
         args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     print(format_report(result))

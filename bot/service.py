@@ -14,12 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import safety
 from bot.conversation import bound_history, heuristic_rewrite, is_follow_up
 from bot.curated import CuratedMatcher
 from bot.extractive import ExtractiveComposer
 from bot.normalize import QueryNormalizer
 from bot.retrieval import HybridRetriever, Retrieved
-from bot.safety import MEDICAL_TOPICS, check_question
+from bot.safety import MEDICAL_TOPICS
+from bot.triage import Level, Triage, TriageResult
 from bot.types import Answer, AskOptions, Citation, Composed, Mode, Source
 from knowledge import texts
 from knowledge.base import KnowledgeBase
@@ -57,7 +59,7 @@ class AnswerService:
 
     def __init__(
         self, settings: Settings, kb: KnowledgeBase, normalizer: QueryNormalizer, store: CurationStore | None = None,
-        llm: object | None = None, retriever: HybridRetriever | None = None,
+        llm: object | None = None, retriever: HybridRetriever | None = None, triage: Triage | None = None,
     ) -> None:
         self.settings = settings
         self.kb = kb
@@ -65,6 +67,7 @@ class AnswerService:
         self.store = store
         self.llm = llm  # bot.llm.LLMComposer or None
         self.retriever = retriever or HybridRetriever(kb, settings.candidate_k)
+        self.triage = triage
         self.extractive = ExtractiveComposer(kb.tokenizer.tokens, kb.keywords.idf, settings.answer_chars)
         self.curated = CuratedMatcher(store, kb.embedder, settings.curated_threshold) if store else None
         self._slots = threading.BoundedSemaphore(settings.max_concurrent_answers)
@@ -163,8 +166,9 @@ class AnswerService:
         return list(seen.items())[:limit]
 
     def ask_stream(self, question: str, history: list[tuple[str, str]] | None = None,
-                   options: AskOptions | None = None) -> Iterator[str | Answer]:
-        """Yield the answer text so far (each item replaces the previous), then the final :class:`Answer`.
+                   options: AskOptions | None = None) -> Iterator[str | TriageResult | Answer]:
+        """Yield the triage result first when it is not "none", then the answer text so far (each item
+        replaces the previous), then the final :class:`Answer`.
 
         Raises :class:`QuestionError` for a bad question and :class:`ServiceBusy` when every answering
         slot stays taken for ``busy_wait_seconds``."""
@@ -177,24 +181,32 @@ class AnswerService:
             self._slots.release()
 
     def _answer(self, question: str, cleaned: str, history: list[tuple[str, str]] | None,
-                options: AskOptions | None) -> Iterator[str | Answer]:
+                options: AskOptions | None) -> Iterator[str | TriageResult | Answer]:
         options = options or AskOptions()
-        s = self.settings
-        history = bound_history(history, s.history_max_turns, s.max_question_chars, s.history_answer_chars)
+        cfg = self.settings
+        history = bound_history(history, cfg.history_max_turns, cfg.max_question_chars, cfg.history_answer_chars)
         start = time.perf_counter()
-        deadline = start + s.answer_budget_seconds
+        deadline = start + cfg.answer_budget_seconds
         with contextlib.suppress(StoreError):  # the question itself meets any store problem and reports it
             self.kb.refresh()
-        safety = check_question(cleaned)
-        query = self._resolve(cleaned, history)
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        qvec: np.ndarray = self._embed_query(query)
+        question_vec: np.ndarray = self._embed_query(cleaned)
         timings["embed_ms"] = (time.perf_counter() - t0) * 1000
+        t0 = time.perf_counter()
+        triage = (self.triage.for_turn(cleaned, history, question_vec, self.kb.embedder.name)
+                  if self.triage is not None else TriageResult())
+        timings["triage_ms"] = (time.perf_counter() - t0) * 1000
+        if triage.level != Level.NONE:
+            yield triage  # shown before anything else, also while the answer is still streaming
+        query = self._resolve(cleaned, history)
+        qvec = question_vec if query == cleaned else self._embed_query(query)
 
         answer: Answer | None = None
         top_score = 0.0
-        if options.use_curated and self.curated is not None:
+        if triage.level in (Level.SELF_HARM, Level.HARMFUL_REQUEST):
+            answer = Answer("", Mode.SAFETY)  # the safety message alone: no article quotes, no method
+        if answer is None and options.use_curated and self.curated is not None:
             hit = self.curated.match(qvec)
             if hit is not None:
                 answer = self._curated_answer(*hit)
@@ -213,10 +225,10 @@ class AnswerService:
                 sources = [Source(i, s.chunk, s.score) for i, s in enumerate(retrieved.results, start=1)]
                 answer = yield from self._compose(query, sources, history, options)
             answer.ranked_sources = ranked
-        medical = safety.medical or any(c.topic in MEDICAL_TOPICS for c in answer.citations)
-        if medical and answer.mode != Mode.NO_ANSWER:
+        answer = self._apply_triage(answer, triage)
+        medical = safety.is_medical(cleaned) or any(c.topic in MEDICAL_TOPICS for c in answer.citations)
+        if medical and answer.mode not in (Mode.NO_ANSWER, Mode.SAFETY):
             answer.text = f"{answer.text}\n{texts.MEDICAL_DISCLAIMER}"
-        answer.safety = safety.pointer
         answer.question = question
         answer.retrieval_query = query
         timings["total_ms"] = (time.perf_counter() - start) * 1000
@@ -229,6 +241,24 @@ class AnswerService:
             except SQLAlchemyError:  # a full disk or a database outage must not cost the citizen the answer
                 log.exception("could not log the question")
         yield answer
+
+    @staticmethod
+    def _apply_triage(answer: Answer, triage: TriageResult) -> Answer:
+        """Put the safety message first and shape the answer to the triage level."""
+        answer.triage = triage
+        answer.safety = safety.message(triage)
+        if triage.level in (Level.EMERGENCY, Level.DANGER) and answer.mode == Mode.NO_ANSWER:
+            # "no reliable material" under a red box reads as if nothing could be done: the box alone
+            return Answer("", Mode.SAFETY, triage=triage, safety=answer.safety,
+                          ranked_sources=answer.ranked_sources)
+        if triage.alarm and answer.text:
+            answer.text = f"{texts.SAFETY_FOLLOWS}\n{answer.text}"
+        if triage.level == Level.PERSONAL_MEDICAL and answer.mode in (Mode.EXTRACTIVE, Mode.LLM, Mode.CURATED):
+            if safety.DOSE.search(answer.text):  # never a quoted dose presented as advice for this person
+                answer.text = texts.PERSONAL_MEDICAL_WITHHELD
+            else:
+                answer.text = f"{texts.PERSONAL_MEDICAL_GENERAL}{answer.text}"
+        return answer
 
     def _no_answer(self, retrieved: Retrieved) -> Answer:
         topics = list(dict.fromkeys(s.chunk.title for s in retrieved.results[:3] if s.chunk.title))

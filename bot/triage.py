@@ -40,6 +40,9 @@ class Level(StrEnum):
 
 
 ALARM_LEVELS = (Level.EMERGENCY, Level.DANGER, Level.SELF_HARM)
+# When a message looks like a request for harm but still has this much emergency in it, it is treated
+# as the emergency: the costs are not symmetric (a fixed rule, not fitted).
+ALARM_FLOOR = 0.25
 
 # Phrases that mean a life is at stake now, whatever else the message says (each checked against the
 # negative set: none of them occurs in an informational question there).
@@ -196,15 +199,20 @@ class Triage:
         suffix = "" if with_embedding else "_char"
         vec = qvec if with_embedding else None
         p = self.model.probabilities("level" + suffix, text, vec)
-        t = {k: self.thresholds[k + suffix] for k in ("alarm", "harmful_request", "personal_medical")}
+        t = {k: self.thresholds[k + suffix] for k in ("alarm", "self_harm", "harmful_request", "personal_medical")}
         alarm = sum(p[level.value] for level in ALARM_LEVELS)
         level = Level.NONE
         confidence = p[Level.NONE.value]
         if alarm >= t["alarm"]:
             level = max(ALARM_LEVELS, key=lambda lv: p[lv.value])
             confidence = alarm
+        elif p[Level.SELF_HARM.value] >= t["self_harm"]:
+            level, confidence = Level.SELF_HARM, p[Level.SELF_HARM.value]
         elif p[Level.HARMFUL_REQUEST.value] >= t["harmful_request"]:
-            level, confidence = Level.HARMFUL_REQUEST, p[Level.HARMFUL_REQUEST.value]
+            if alarm >= ALARM_FLOOR:  # a refusal to a real emergency costs far more than a red box by mistake
+                level, confidence = max(ALARM_LEVELS, key=lambda lv: p[lv.value]), alarm
+            else:
+                level, confidence = Level.HARMFUL_REQUEST, p[Level.HARMFUL_REQUEST.value]
         elif p[Level.PERSONAL_MEDICAL.value] >= t["personal_medical"]:
             level, confidence = Level.PERSONAL_MEDICAL, p[Level.PERSONAL_MEDICAL.value]
         situation = ""

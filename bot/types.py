@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.triage import TriageResult
 from knowledge.types import Chunk
 
 
@@ -15,6 +16,7 @@ class Mode(StrEnum):
     LLM = "llm"
     EXTRACTIVE = "extractive"
     NO_ANSWER = "no_answer"
+    SAFETY = "safety"  # only the safety message: self-harm, a refused harmful request, an emergency with no article
 
 
 @dataclass(frozen=True)
@@ -76,9 +78,11 @@ class Answer:
     flagged: bool = False  # an LLM answer left with no valid citation
     ranked_sources: list[str] = field(default_factory=list)  # sources of the top fused chunks, best first
     log_id: int | None = None  # the question-log row (feedback refers to it)
+    triage: TriageResult = field(default_factory=TriageResult)
 
     @property
     def full_text(self) -> str:
-        """Text as shown to a citizen: safety pointer first, then the answer, then any notice."""
+        """Text as shown to a citizen: safety message first (number and first steps), then the answer,
+        then any notice."""
         parts = [p for p in (self.safety, self.text, self.notice) if p]
         return "\n\n".join(parts)

@@ -11,6 +11,7 @@ import gradio as gr
 from bot.ratelimit import RateLimiter, client_address
 from bot.render import render_answer, render_partial, render_question
 from bot.service import AnswerService
+from bot.triage import TriageResult
 from bot.types import Answer, AskOptions
 from knowledge import texts
 from knowledge.errors import QuestionError, ServiceBusy, StoreError
@@ -18,6 +19,18 @@ from knowledge.errors import QuestionError, ServiceBusy, StoreError
 log = logging.getLogger(__name__)
 CSS = """
 .gradio-container {max-width: 860px !important; margin: auto;}
+#chat .safety-box {border-radius: 10px; padding: 10px 14px; margin: 0 0 8px; font-size: 1.05em; line-height: 1.6;}
+#chat .safety-box ol {margin: 6px 0 4px 1.2em; padding: 0;}
+#chat .safety-box p {margin: 4px 0;}
+#chat .safety-emergency {background: #b91c1c !important; border: 2px solid #7f1d1d;}
+#chat .safety-emergency, #chat .safety-emergency * {color: #fff !important;}
+#chat .safety-emergency strong {font-size: 1.15em;}
+#chat .safety-self-harm {background: #fff1f2 !important; border: 2px solid #e11d48;}
+#chat .safety-self-harm, #chat .safety-self-harm * {color: #881337 !important;}
+#chat .safety-refusal {background: #f3f4f6 !important; border: 2px solid #6b7280;}
+#chat .safety-refusal, #chat .safety-refusal * {color: #111827 !important;}
+#chat .safety-medical {background: #fffbeb !important; border: 2px solid #d97706;}
+#chat .safety-medical, #chat .safety-medical * {color: #78350f !important;}
 #chat mark {background: #fde68a; color: inherit; padding: 0 1px;}
 #chat details {border: 1px solid #e5e7eb; border-radius: 8px; padding: 4px 8px; margin: 4px 0;}
 #chat summary {cursor: pointer; font-weight: 600;}
@@ -59,13 +72,17 @@ def build_chat(service: AnswerService, limiter: RateLimiter, trusted: frozenset[
             yield ([*messages, {"role": "assistant", "content": texts.RATE_LIMITED.format(
                 seconds=verdict.retry_after)}], question, ids, asked)
             return
+        triage: TriageResult | None = None
         try:
             for item in service.ask_stream(question, history, AskOptions(reading_level=level)):
                 if isinstance(item, Answer):
                     ids[-1] = item.log_id
                     shown = render_answer(item)
+                elif isinstance(item, TriageResult):
+                    triage = item
+                    shown = render_partial("", triage)
                 else:
-                    shown = render_partial(item)
+                    shown = render_partial(item, triage)
                 yield [*messages, {"role": "assistant", "content": shown}], "", ids, asked
         except (QuestionError, ServiceBusy) as exc:
             asked[-1] = ""  # a refused question is never "the previous question" of a follow-up

@@ -34,12 +34,32 @@ LLM_FALLBACK_NOTICE = "AI 归纳服务暂时不可用，下面改为直接摘录
 LLM_UNCITED_NOTICE = "提示：这段 AI 归纳没有找到对应的出处，请以下方资料原文为准。"
 CURATED_NOTICE = "这是经过科普传播员审核的解答。"
 MEDICAL_DISCLAIMER = "以上为科普信息，不能代替医生的诊断和治疗；身体不适请及时就医。"
-EMERGENCY_POINTER = "如果现在有人出现胸痛、呼吸困难、昏迷、大出血、中毒等紧急情况，请立即拨打 120 急救电话。"
-SELF_HARM_POINTER = (
-    "如果你正感到绝望或有伤害自己的想法，请立刻联系身边信任的人，或拨打全国统一心理援助热线 12356；"
-    "情况紧急请拨打 120 或 110。你并不孤单，愿意倾听的人一直都在。"
+# Safety triage (bot/triage.py): what a person in danger reads first
+SAFETY_EMERGENCY_TITLE = "紧急情况（{label}）：请立即拨打 {call}"
+SAFETY_DANGER_TITLE = "危险情况（{label}）：请先离开危险区域，拨打 {call}"
+SAFETY_AVOID = "切记：{avoid}"
+SAFETY_FOLLOWS = "以下是相关的科普资料，供参考："
+SELF_HARM_MESSAGE = (
+    "听到你这么说，我很担心你。你现在的难受是真实的，你不必一个人扛着。"
+    "请现在就拨打全国统一心理援助热线 12356，和愿意倾听的专业人员聊一聊；"
+    "如果你已经伤害了自己，或者马上就要这样做，请立刻拨打 120 或 110。"
+    "也请告诉身边一个你信任的人，请他现在陪着你。"
+    "如果是身边的人说想轻生，请陪着他、别让他独处，并马上拨打 110 或 120。"
 )
-FIRE_POINTER = "如果现场有火灾或燃气泄漏，请先离开危险区域并拨打 119。"
+SELF_HARM_TITLE = "你并不孤单：心理援助热线 12356（紧急情况拨打 120 或 110）"
+HARMFUL_REFUSAL = (
+    "这个问题涉及可能伤害他人或危害公共安全的做法，我们不能提供具体方法。"
+    "如果你或身边的人正面临危险，请拨打 110；有人中毒或受伤，请拨打 120。"
+    "如果你想了解的是怎样防范这类危险，可以换个问法，例如“洁厕灵和84消毒液为什么不能混用？”"
+)
+HARMFUL_TITLE = "无法提供这类信息"
+PERSONAL_MEDICAL_TITLE = "个人用药和诊断，请问医生或药师"
+PERSONAL_MEDICAL_REFERRAL = (
+    "这个问题涉及你（或家人）个人的用药、检查结果或诊断，需要医生或药师了解具体情况后才能回答。"
+    "请咨询主治医生、药师，或到医院门诊就诊；如果症状突然加重，请立即拨打 120。"
+)
+PERSONAL_MEDICAL_GENERAL = "以下是一般性科普信息，不是针对个人的用药或诊断建议："
+PERSONAL_MEDICAL_WITHHELD = "下面的科普文章里有相关的一般知识；具体用多少、怎么用，请以医生或药师的意见为准。"
 
 # Citizen page
 PAGE_TITLE = "向科学要答案"
@@ -105,6 +125,7 @@ MODE_LABELS = {
     "extractive": "资料摘录",
     "llm": "AI 归纳",
     "no_answer": "暂无可靠答案",
+    "safety": "安全提示",
 }
 
 TOPIC_LABELS = {

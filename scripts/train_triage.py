@@ -100,15 +100,28 @@ def choose_thresholds(rows: list[Row], probs: np.ndarray, classes: list[str]) ->
     thresholds = {"alarm": best}
     figures = {"alarm_recall": float((alarm_p[is_alarm] >= best).mean()),
                "false_alarms": float((alarm_p[negative] >= best).mean())}
+    # Below the alarm threshold, self-harm still wins when its own share is high enough: a warm message
+    # and the hotline are a small cost on a false alarm, a missed one is not.
+    p_self = probs[:, classes.index(Level.SELF_HARM.value)]
+    quiet = alarm_p < best
+    self_t = 0.5
+    for t in np.arange(0.05, 0.95, 0.01):
+        if ((p_self >= t) & quiet)[negative].mean() <= 0.003:
+            self_t = float(t)
+            break
+    thresholds["self_harm"] = self_t
+    flagged = ~quiet | (p_self >= self_t)
+    figures["alarm_recall"] = float(flagged[is_alarm].mean())
+    figures["false_alarms"] = float(flagged[negative].mean())
     for level in (Level.HARMFUL_REQUEST.value, Level.PERSONAL_MEDICAL.value):
         p = probs[:, classes.index(level)]
         chosen = 0.5
         for t in np.arange(0.05, 0.95, 0.01):
-            if ((p[negative] >= t) & (alarm_p[negative] < best)).mean() <= 0.005:
+            if ((p >= t) & ~flagged)[negative].mean() <= 0.01:
                 chosen = float(t)
                 break
         thresholds[level] = chosen
-        figures[f"{level}_recall"] = float(((p >= chosen) & (alarm_p < best))[labels == level].mean())
+        figures[f"{level}_recall"] = float(((p >= chosen) & ~flagged)[labels == level].mean())
     return thresholds, figures
 
 

@@ -76,6 +76,31 @@ def test_phone_width_page_is_usable(browser: Browser, live_app: LiveApp, tmp_pat
     _shot(page, "citizen-375px.png", tmp_path)
 
 
+@pytest.mark.parametrize("width", [1280, 375])
+def test_an_emergency_shows_the_red_box_first(browser: Browser, live_app: LiveApp, tmp_path: Path,
+                                               width: int) -> None:
+    page = _page(browser, width, 900)
+    page.goto(live_app.url + "/")
+    _ask(page, "孩子掉进池塘刚被捞上来，没有呼吸了，怎么办")
+    box = page.locator("#chat .safety-box").last
+    expect(box).to_be_visible(timeout=30_000)
+    expect(box).to_contain_text("120")
+    expect(box.locator("li").first).to_be_visible()
+    answer = page.locator("#chat .message-row").last  # the whole answer bubble
+    first = answer.locator(".safety-box, strong, p, details").first
+    assert "safety-box" in (first.get_attribute("class") or "") or first.locator("xpath=ancestor::div[contains("
+                                                                             "@class,'safety-box')]").count()
+    box_top = box.bounding_box()["y"]
+    for other in answer.locator("details").all():
+        assert other.bounding_box()["y"] > box_top  # sources come after the box
+    color = box.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert color == "rgb(185, 28, 28)", color  # the red box, not a footnote
+    if width == 375:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 380
+    box.scroll_into_view_if_needed()
+    _shot(page, f"citizen-emergency-{width}px.png", tmp_path)
+
+
 def test_html_in_questions_is_shown_as_text(browser: Browser, live_app: LiveApp) -> None:
     page = _page(browser)
     page.goto(live_app.url + "/")

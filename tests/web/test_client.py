@@ -77,3 +77,15 @@ def test_login_logout_and_bad_password(live_app: LiveApp) -> None:
     out = httpx.post(live_app.url + "/curator/logout", cookies=cookies)
     assert out.status_code == 303
     assert httpx.get(live_app.url + "/curator/config", cookies=cookies).status_code == 401
+
+
+@pytest.mark.integration
+def test_the_api_answers_an_emergency_with_the_number_first(live_app: LiveApp) -> None:
+    r = httpx.post(live_app.url + "/api/ask", json={"question": "我爸突然胸口像压了块大石头一样疼，一直冒冷汗"},
+                   timeout=60)
+    body = r.json()
+    assert r.status_code == 200 and body["safety"]["level"] == "emergency"
+    assert body["safety"]["call"].startswith("120") and body["safety"]["steps"]
+    assert body["answer"].startswith("紧急情况") and "120" in body["answer"].splitlines()[0]
+    calm = httpx.post(live_app.url + "/api/ask", json={"question": "为什么天空是蓝色的？"}, timeout=60).json()
+    assert calm["safety"]["level"] == "none" and calm["safety"]["steps"] == []
