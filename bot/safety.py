@@ -25,6 +25,8 @@ def is_medical(question: str) -> bool:
 def title(triage: TriageResult) -> str:
     """The one line in bold at the top of the box."""
     aid = triage.first_aid
+    if aid and aid.title and triage.level in (Level.EMERGENCY, Level.DANGER):
+        return aid.title
     if triage.level == Level.EMERGENCY and aid:
         return texts.SAFETY_EMERGENCY_TITLE.format(label=aid.label, call=aid.call)
     if triage.level == Level.DANGER and aid:
@@ -42,7 +44,7 @@ def message(triage: TriageResult) -> str:
             lines.append(texts.SAFETY_AVOID.format(avoid=aid.avoid))
         return "\n".join(lines)
     if triage.level == Level.SELF_HARM:
-        return texts.SELF_HARM_MESSAGE
+        return texts.SELF_HARM_OTHER_MESSAGE if triage.about_other else texts.SELF_HARM_MESSAGE
     if triage.level == Level.HARMFUL_REQUEST:
         return texts.HARMFUL_REFUSAL
     if triage.level == Level.PERSONAL_MEDICAL:

@@ -244,16 +244,22 @@ class AnswerService:
 
     @staticmethod
     def _apply_triage(answer: Answer, triage: TriageResult) -> Answer:
-        """Put the safety message first and shape the answer to the triage level."""
+        """Put the safety message first and shape the answer to the triage level.
+
+        Under an emergency only a reviewed (curated) answer follows the first-aid steps: judged by
+        reading, quoted passages there were mostly about something else (a dengue passage after a
+        febrile seizure, candle flames after carbon monoxide) and distract a person who needs the
+        number and the steps."""
         answer.triage = triage
         answer.safety = safety.message(triage)
-        if triage.level in (Level.EMERGENCY, Level.DANGER) and answer.mode == Mode.NO_ANSWER:
-            # "no reliable material" under a red box reads as if nothing could be done: the box alone
+        keep = answer.mode == Mode.CURATED
+        if triage.alarm and not keep:
             return Answer("", Mode.SAFETY, triage=triage, safety=answer.safety,
-                          ranked_sources=answer.ranked_sources)
-        if triage.alarm and answer.text:
+                          ranked_sources=answer.ranked_sources, related_topics=answer.related_topics)
+        if triage.alarm:
             answer.text = f"{texts.SAFETY_FOLLOWS}\n{answer.text}"
         if triage.level == Level.PERSONAL_MEDICAL and answer.mode in (Mode.EXTRACTIVE, Mode.LLM, Mode.CURATED):
+            # kept, labelled as general, after the referral: a question flagged by mistake still gets its answer
             if safety.DOSE.search(answer.text):  # never a quoted dose presented as advice for this person
                 answer.text = texts.PERSONAL_MEDICAL_WITHHELD
             else:

@@ -53,9 +53,16 @@ _ALWAYS = [
      Level.EMERGENCY, "button_battery"),
     (re.compile(r"(喝|吃|服)了?(一口|半瓶|一瓶|些|点)?(敌敌畏|百草枯|农药|老鼠药|毒鼠强)"),
      Level.EMERGENCY, "poisoning"),
-    (re.compile(r"不想活了|活不下去了|想自杀|要自杀|去死了算了|结束自己的生命|割腕|遗书"),
+    (re.compile(r"不想活了|活不下去了|想自杀|要自杀|去死了算了|结束自己的生命|割腕|遗书|自残|"
+                r"(刀片|小刀|刀子)(划|割)(自己|胳膊|手臂|手腕)|(划|割)(自己|伤自己)"),
      Level.SELF_HARM, "self_harm"),
 ]
+_OTHER_PERSON = re.compile(r"妈|爸|老汉|老公|老婆|媳妇|儿子|女儿|孩子|娃|朋友|同学|室友|同事|闺蜜|哥|姐|弟|妹|奶奶|"
+                           r"爷爷|外婆|姥姥|外公|邻居|男友|女友|对象|他|她")
+_FIRST_PERSON = re.compile(r"我(真的|实在|已经|现在|就是)?(不想活|想死|活着没|撑不下去|想自杀|想结束|想消失|是个累赘|"
+                           r"不想拖累|活不下去|想一了百了)")
+# "为什么/什么是/怎么预防…" around a rule phrase is a question about it, not a report of it.
+_INFORMATIONAL = re.compile(r"为什么|为啥|什么是|是什么|怎么预防|如何预防|怎样预防|原理|一般|新闻|小说|电影")
 # A short turn that carries on about the same person or situation ("他现在还是没反应", "然后呢").
 _STILL = re.compile(r"他|她|它|孩子|娃|人|还是|现在|仍然|依然|一直|还在|怎么办|咋办|咋整|然后|接下来|要不要|还没")
 _SPACE = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -85,6 +92,7 @@ class FirstAid:
     steps: tuple[str, ...]
     avoid: str = ""
     source: str = ""
+    title: str = ""  # replaces the default headline ("请立即拨打 …") where that would be wrong advice
 
 
 @dataclass(frozen=True)
@@ -95,6 +103,7 @@ class TriageResult:
     inherited: bool = False  # taken over from the previous turn of the conversation
     first_aid: FirstAid | None = None
     scores: dict[str, float] = field(default_factory=dict)
+    about_other: bool = False  # self-harm of someone the writer is with or worried about, not the writer
 
     @property
     def alarm(self) -> bool:
@@ -111,7 +120,7 @@ class TriageResult:
 def load_first_aid(path: Path = FIRST_AID_PATH) -> dict[str, FirstAid]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return {key: FirstAid(str(v["label"]), str(v["call"]), tuple(str(s) for s in v.get("steps") or ()),
-                          str(v.get("avoid") or ""), str(v.get("source") or ""))
+                          str(v.get("avoid") or ""), str(v.get("source") or ""), str(v.get("title") or ""))
             for key, v in (data.get("situations") or {}).items()}
 
 
@@ -214,20 +223,25 @@ class Triage:
             else:
                 level, confidence = Level.HARMFUL_REQUEST, p[Level.HARMFUL_REQUEST.value]
         elif p[Level.PERSONAL_MEDICAL.value] >= t["personal_medical"]:
-            level, confidence = Level.PERSONAL_MEDICAL, p[Level.PERSONAL_MEDICAL.value]
+            if alarm >= ALARM_FLOOR:  # "是不是心脏出问题了" with chest pain and a cold sweat is an emergency
+                level, confidence = max(ALARM_LEVELS, key=lambda lv: p[lv.value]), alarm
+            else:
+                level, confidence = Level.PERSONAL_MEDICAL, p[Level.PERSONAL_MEDICAL.value]
         situation = ""
         normal = normalise(text).replace(" ", "")
         for pattern, rule_level, rule_situation in _ALWAYS:
-            if pattern.search(normal) and level not in ALARM_LEVELS:
+            if pattern.search(normal) and level not in ALARM_LEVELS and not _INFORMATIONAL.search(normal):
                 level, situation, confidence = rule_level, rule_situation, max(confidence, 0.99)
                 break
+        about_other = False
         if level == Level.SELF_HARM:
             situation = "self_harm"
+            about_other = bool(_OTHER_PERSON.search(normal)) and not _FIRST_PERSON.search(normal)
         elif level in (Level.EMERGENCY, Level.DANGER) and not situation:
             sp = self.model.probabilities("situation" + suffix, text, vec)
             wanted = {k: v for k, v in sp.items() if self._level_of(k) == level} or sp
             situation = max(wanted, key=lambda k: wanted[k])
-        return TriageResult(level, situation, confidence, False, self._aid(level, situation), p)
+        return TriageResult(level, situation, confidence, False, self._aid(level, situation), p, about_other)
 
     def _level_of(self, situation: str) -> Level:
         aid_level = {"fire": Level.DANGER, "gas_leak": Level.DANGER, "flood_debris_flow": Level.DANGER,
@@ -245,5 +259,5 @@ class Triage:
             before = self.classify(earlier)
             if before.alarm and follow_up:
                 return TriageResult(before.level, before.situation, before.confidence * 0.9, True,
-                                    before.first_aid, before.scores)
+                                    before.first_aid, before.scores, before.about_other)
         return result

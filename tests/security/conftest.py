@@ -18,17 +18,19 @@ import pytest
 from tests.conftest import ROOT
 from tests.web.conftest import LiveApp, start_app, stop_app
 
+DEFAULT_LIMITS = {"ASKSCI_RATE_QUESTIONS_PER_MINUTE": "30", "ASKSCI_RATE_FEEDBACK_PER_MINUTE": "10"}
+
 
 @pytest.fixture(scope="module")
 def plain_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
-    proc, app = start_app(tmp_path_factory.mktemp("plain"))
+    proc, app = start_app(tmp_path_factory.mktemp("plain"), DEFAULT_LIMITS)
     yield app
     stop_app(proc)
 
 
 @pytest.fixture(scope="module")
 def proxied_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
-    proc, app = start_app(tmp_path_factory.mktemp("proxied"), {"ASKSCI_TRUSTED_PROXIES": "127.0.0.1"})
+    proc, app = start_app(tmp_path_factory.mktemp("proxied"), {**DEFAULT_LIMITS, "ASKSCI_TRUSTED_PROXIES": "127.0.0.1"})
     yield app
     stop_app(proc)
 
