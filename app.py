@@ -1,80 +1,8 @@
-"""AskScience web app: wiring only. Settings are built once here and passed down."""
+"""AskScience web app: ``python app.py`` runs the same server as ``askscience serve``."""
 
-from __future__ import annotations
+import sys
 
-import logging
-import os
-
-for _name, _value in {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1",
-                      "ANONYMIZED_TELEMETRY": "False"}.items():
-    os.environ.setdefault(_name, _value)
-
-import gradio as gr  # noqa: E402
-import uvicorn  # noqa: E402
-from fastapi import FastAPI  # noqa: E402
-from gradio.utils import get_upload_folder  # noqa: E402
-
-from bot.api import add_api  # noqa: E402
-from bot.console import build_console  # noqa: E402
-from bot.curator import CuratorService  # noqa: E402
-from bot.factory import build_service  # noqa: E402
-from bot.guard import Guard  # noqa: E402
-from bot.ratelimit import RateLimiter  # noqa: E402
-from bot.ui import CSS, build_chat  # noqa: E402
-from bot.web import PREFIX, CuratorGate, add_login_routes, current_curator  # noqa: E402
-from ingest.progress import ConsoleProgress  # noqa: E402
-from ingest.service import build_pipeline  # noqa: E402
-from knowledge.accounts import Accounts  # noqa: E402
-from knowledge.settings import Settings  # noqa: E402
-from knowledge.starter import load_starter  # noqa: E402
-
-
-def create_app(settings: Settings) -> FastAPI:
-    """The whole server: citizen chat at ``/``, JSON API at ``/api/ask``, curator console at ``/curator``."""
-    service = build_service(settings)
-    assert service.store is not None
-    pipeline = build_pipeline(settings, service.kb)
-    if service.kb.count() == 0:
-        print("首次启动：正在载入入门知识库……")
-        report = load_starter(settings.starter_dir, pipeline, service.store, ConsoleProgress())
-        print(report.summary_line())
-    service.kb.tokenizer.warm_up()
-    if service.curated is not None:
-        service.curated.refresh()
-    accounts = Accounts(service.store, settings.session_hours, settings.login_max_failures,
-                        settings.login_lockout_minutes, settings.login_max_per_address, settings.login_name_ceiling,
-                        settings.public_reviewer)
-    service.public_name = accounts.public_name
-    curator = CuratorService(settings, service.kb, service.store, pipeline, accounts)
-    limiter = RateLimiter({"questions": settings.rate_questions_per_minute,
-                           "feedback": settings.rate_feedback_per_minute})
-    trusted = settings.trusted_proxy_set
-
-    app = FastAPI(title="AskScience", docs_url=None, redoc_url=None, openapi_url=None)
-    app.add_middleware(CuratorGate, accounts=accounts)
-    app.add_middleware(Guard, trusted_proxies=trusted, max_body=settings.max_request_kb * 1024,
-                       max_upload=int(settings.upload_max_mb * 1024 * 1024 * 1.05) + 64 * 1024,
-                       private_dirs=(get_upload_folder(), str(settings.data_dir)))
-    add_api(app, service, limiter, trusted)
-    add_login_routes(app, accounts, settings.cookie_secure, trusted)
-    console = build_console(curator)
-    console.queue(default_concurrency_limit=4, max_size=64)
-    gr.mount_gradio_app(app, console, path=PREFIX, auth_dependency=current_curator(accounts),
-                        max_file_size=f"{settings.upload_max_mb:g}mb", footer_links=[])
-    demo = build_chat(service, limiter, trusted)
-    demo.queue(default_concurrency_limit=16, max_size=512)
-    return gr.mount_gradio_app(app, demo, path="/", css=CSS, footer_links=["api"], max_file_size="1kb")
-
-
-def main() -> None:
-    logging.basicConfig(level=logging.INFO)
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per Chroma-server request otherwise
-    settings = Settings()
-    app = create_app(settings)
-    uvicorn.run(app, host=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
-                port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
-                proxy_headers=False, server_header=False)  # the Guard decides which proxies to believe
-
+from bot.web.app import main
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv[1:]))

@@ -22,7 +22,7 @@ _LABELS = {
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m ingest", description="Ingest files into the AskScience knowledge base."
+        prog="askscience ingest", description="Ingest files into the AskScience knowledge base."
     )
     parser.add_argument("paths", nargs="+", type=Path, help="files or folders (searched recursively)")
     parser.add_argument("--prune", action="store_true", help="remove chunks of files under PATH that no longer exist")

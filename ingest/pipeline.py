@@ -17,9 +17,9 @@ from ingest.cleaner import clean_text
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadedDocument, load_file
 from ingest.splitter import split_text
 from knowledge import texts
-from knowledge.base import KnowledgeBase, SourceState
-from knowledge.embedders import embed_passages
 from knowledge.errors import AskScienceError, IngestError
+from knowledge.index.base import KnowledgeBase, SourceState
+from knowledge.index.embedders import embed_passages
 from knowledge.types import Chunk, chunk_id
 
 PIPELINE_VERSION = "1"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ingest.pipeline import IngestPipeline
-from knowledge.base import KnowledgeBase
-from knowledge.embedders import Embedder, build_embedder
+from knowledge.index.base import KnowledgeBase
+from knowledge.index.embedders import Embedder, build_embedder
 from knowledge.settings import Settings
 
 

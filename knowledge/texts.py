@@ -67,6 +67,8 @@ PERSONAL_MEDICAL_REFERRAL = (
 PERSONAL_MEDICAL_GENERAL = "以下是一般性科普信息，不是针对个人的用药或诊断建议："
 PERSONAL_MEDICAL_WITHHELD = "下面的科普文章里有相关的一般知识；具体用多少、怎么用，请以医生或药师的意见为准。"
 
+FIRST_START = "首次启动：正在载入入门知识库……"
+
 # Citizen page
 PAGE_TITLE = "向科学要答案"
 PAGE_INTRO = "## 向科学要答案\n身边的科学问题，问这里：答案来自经审核的科普文章，并注明出处。"

@@ -8,7 +8,7 @@ a user of that pipeline sees before any LLM) and it never declines.
     python scripts/baseline_langchain.py --corpus C.jsonl --questions Q.jsonl [--unanswerable U.jsonl]
                                          [--index-dir DIR] [--k 5]
 
-Prints the same last line as ``python -m bot.eval``.
+Prints the same last line as ``python -m bot.cli.eval``.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.eval import answer_hit, rank_of, read_jsonl, summary_line
-from knowledge.embedders import E5Embedder
+from bot.cli.eval import answer_hit, rank_of, read_jsonl, summary_line
+from knowledge.index.embedders import E5Embedder
 
 CHUNK_SIZE, CHUNK_OVERLAP = 1000, 200
 

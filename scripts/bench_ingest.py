@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 from ingest.loaders import load_file  # noqa: E402
 from ingest.pipeline import chunk_document  # noqa: E402
 from ingest.service import build_pipeline  # noqa: E402
-from knowledge.embedders import build_embedder, embed_passages  # noqa: E402
+from knowledge.index.embedders import build_embedder, embed_passages  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
 
 

@@ -2,7 +2,7 @@
 
     python scripts/bench_latency.py --corpus C.jsonl --questions Q.jsonl --index-dir DIR [--chunks 5000]
 
-Starts from the dev index that ``python -m bot.eval`` built in ``--index-dir`` (same key), copies it,
+Starts from the dev index that ``python -m bot.cli.eval`` built in ``--index-dir`` (same key), copies it,
 and grows the copy to ``--chunks`` chunks with re-filed duplicates of real chunks (their stored
 vectors plus a little noise, under new ids and sources), so that Chroma's HNSW index and the BM25
 matrix have the target size. Then it asks every question through the answer service (extractive,
@@ -23,10 +23,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.eval import index_key, read_jsonl
-from bot.factory import build_service
-from bot.types import AskOptions
-from knowledge.embedders import build_embedder
+from bot.cli.eval import index_key, read_jsonl
+from bot.engine.factory import build_service
+from bot.engine.types import AskOptions
+from knowledge.index.embedders import build_embedder
 from knowledge.settings import Settings
 from knowledge.types import Chunk
 
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     embedder = build_embedder(base)
     source_dir = args.index_dir / index_key(args.corpus, base, embedder.name)
     if not (source_dir / "complete").exists():
-        print(f"no complete dev index in {source_dir}: run python -m bot.eval first", file=sys.stderr)
+        print(f"no complete dev index in {source_dir}: run python -m bot.cli.eval first", file=sys.stderr)
         return 2
     work = Path(tempfile.mkdtemp(prefix="askscience-latency-"))
     try:

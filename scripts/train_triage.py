@@ -3,7 +3,7 @@
     .venv/bin/pip install -e ".[train]"
     .venv/bin/python scripts/train_triage.py [--data tests/data/safety] [--out knowledge/triage.npz]
 
-Uses only the training three quarters of the labelled sets (bot.safety_eval.split). Two sets of
+Uses only the training three quarters of the labelled sets (bot.cli.safety_eval.split). Two sets of
 heads are trained: n-grams plus the bundled embedder's query embedding (used when the app runs that
 embedder), and n-grams alone (any other embedder). The regularisation strength, the embedding weight
 and the decision thresholds are chosen by 5-fold cross-validation on the training rows; the
@@ -26,9 +26,9 @@ from sklearn.model_selection import StratifiedKFold
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.safety_eval import Row, load_rows, split  # noqa: E402
-from bot.triage import ALARM_LEVELS, MODEL_PATH, Level, data_hash, ngrams  # noqa: E402
-from knowledge.embedders import E5Embedder  # noqa: E402
+from bot.cli.safety_eval import Row, load_rows, split  # noqa: E402
+from bot.engine.triage import ALARM_LEVELS, MODEL_PATH, Level, data_hash, ngrams  # noqa: E402
+from knowledge.index.embedders import E5Embedder  # noqa: E402
 
 ALARM = {lv.value for lv in ALARM_LEVELS}
 TARGET_FALSE_ALARMS = 0.01  # on cross-validated negatives: leaves room under the 2 % target

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from knowledge.embedders import HashEmbedder
+from knowledge.index.embedders import HashEmbedder
 from knowledge.settings import Settings
 
 CHROMIUM = "/usr/bin/chromium"

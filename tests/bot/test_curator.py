@@ -5,14 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.curator import CuratorInputError, CuratorService, NotAuthorised, Upload, safe_name
-from bot.factory import build_service
-from bot.service import AnswerService
-from bot.types import Mode
+from bot.curation.service import CuratorInputError, CuratorService, NotAuthorised, Upload, safe_name
+from bot.engine.factory import build_service
+from bot.engine.service import AnswerService
+from bot.engine.types import Mode
 from ingest.service import build_pipeline
 from knowledge import texts
-from knowledge.accounts import Accounts
 from knowledge.settings import Settings
+from knowledge.stores.accounts import Accounts
 
 PANDA = "# 大熊猫吃什么\n\n大熊猫虽然属于食肉目，但它们的食物百分之九十九是竹子。大熊猫每天要花十多个小时进食。"
 STATIC = "# 静电\n\n冬天空气干燥，毛衣和皮肤摩擦容易产生静电。摸金属门把手前先用手掌贴一下墙，可以减少被电的感觉。"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.citations import clean_citations
-from bot.llm import LLMComposer, build_llm_composer
-from bot.prompts import build_answer_messages, build_rewrite_messages
-from bot.types import Composed, Source
+from bot.engine.citations import clean_citations
+from bot.engine.llm import LLMComposer, build_llm_composer
+from bot.engine.prompts import build_answer_messages, build_rewrite_messages
+from bot.engine.types import Composed, Source
 from knowledge.errors import LLMUnavailable
 from knowledge.settings import Settings
 from knowledge.types import Chunk, chunk_id

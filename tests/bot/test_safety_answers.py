@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.factory import build_service
-from bot.render import render_answer
-from bot.service import AnswerService
-from bot.triage import Level, TriageResult
-from bot.types import Answer, Mode
+from bot.engine.factory import build_service
+from bot.engine.service import AnswerService
+from bot.engine.triage import Level, TriageResult
+from bot.engine.types import Answer, Mode
+from bot.web.render import render_answer
 from ingest.service import build_pipeline
 from knowledge import texts
 from knowledge.settings import Settings

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.factory import build_service
-from bot.selfcheck import main, run_selfcheck
-from bot.service import AnswerService
+from bot.cli.selfcheck import main, run_selfcheck
+from bot.engine.factory import build_service
+from bot.engine.service import AnswerService
 from ingest.service import build_pipeline
+from ingest.starter import load_starter, read_qa
 from knowledge.settings import Settings
-from knowledge.starter import load_starter, read_qa
 
 ARTICLES = {
     "biology/panda.md": "---\ntitle: 大熊猫吃什么\ntopic: 生物与生态\n---\n# 大熊猫吃什么\n\n"

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.factory import build_service
-from bot.service import AnswerService
-from bot.types import AskOptions, Mode
+from bot.engine.factory import build_service
+from bot.engine.service import AnswerService
+from bot.engine.types import AskOptions, Mode
 from ingest.service import build_pipeline
 from knowledge import texts
 from knowledge.errors import QuestionError

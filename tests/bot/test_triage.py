@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.safety_eval import EmbeddedTriage, evaluate, load_rows, split
-from bot.triage import ALARM_LEVELS, Level, Triage, data_hash, load_first_aid
-from knowledge.embedders import E5Embedder, EmbedderUnavailable
+from bot.cli.safety_eval import EmbeddedTriage, evaluate, load_rows, split
+from bot.engine.triage import ALARM_LEVELS, Level, Triage, data_hash, load_first_aid
+from knowledge.index.embedders import E5Embedder, EmbedderUnavailable
 from tests.conftest import ROOT
 
 SAFETY = ROOT / "tests" / "data" / "safety"

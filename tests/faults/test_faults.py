@@ -20,15 +20,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.factory import build_service
-from bot.service import AnswerService
-from bot.types import AskOptions, Mode
+from bot.engine.factory import build_service
+from bot.engine.service import AnswerService
+from bot.engine.types import AskOptions, Mode
 from ingest.service import build_pipeline
 from knowledge import texts
-from knowledge.base import KnowledgeBase
-from knowledge.curation import CurationStore
-from knowledge.embedders import HashEmbedder
+from knowledge.index.base import KnowledgeBase
+from knowledge.index.embedders import HashEmbedder
 from knowledge.settings import Settings
+from knowledge.stores.curation import CurationStore
 from tests.bot.openai_stub import Behaviour, OpenAIStub
 from tests.conftest import ROOT
 from tests.web.conftest import free_port
@@ -150,7 +150,7 @@ def test_full_disk_during_ingestion_is_reported_and_the_knowledge_base_stays_int
 
 PUBLISHER = """
 import sys
-from knowledge.curation import CurationStore
+from knowledge.stores.curation import CurationStore
 store = CurationStore(sys.argv[1])
 ids = [store.save_draft("alice", f"问题{i}", f"解答{i}", [], []).id for i in range(20)]
 print("ready", flush=True)

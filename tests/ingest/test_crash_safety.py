@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.base import KnowledgeBase
-from knowledge.embedders import HashEmbedder
+from knowledge.index.base import KnowledgeBase
+from knowledge.index.embedders import HashEmbedder
 from knowledge.settings import Settings
 from tests.conftest import ROOT
 

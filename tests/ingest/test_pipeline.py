@@ -5,8 +5,8 @@ import pytest
 
 from ingest.__main__ import main
 from ingest.service import build_pipeline
-from knowledge.base import KnowledgeBase
-from knowledge.embedders import HashEmbedder
+from knowledge.index.base import KnowledgeBase
+from knowledge.index.embedders import HashEmbedder
 from knowledge.settings import Settings
 from tests import samples
 

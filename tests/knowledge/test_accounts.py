@@ -6,10 +6,11 @@ import time
 
 import pytest
 
+from bot.cli.accounts import main
 from knowledge import texts
-from knowledge.accounts import AccountError, Accounts, hash_password, main, verify_password
-from knowledge.curation import CurationStore
 from knowledge.settings import Settings
+from knowledge.stores.accounts import AccountError, Accounts, hash_password, verify_password
+from knowledge.stores.curation import CurationStore
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from ingest.loaders import split_front_matter
-from knowledge.glossary import Glossary
-from knowledge.starter import read_qa
-from knowledge.tokenizer import Tokenizer
+from ingest.starter import read_qa
+from knowledge.index.glossary import Glossary
+from knowledge.index.tokenizer import Tokenizer
 from tests.conftest import GLOSSARY, ROOT
 
 KNOWLEDGE = ROOT / "knowledge"

@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from knowledge.base import KnowledgeBase
-from knowledge.embedders import HashEmbedder
-from knowledge.glossary import Glossary
+from knowledge.index.base import KnowledgeBase
+from knowledge.index.embedders import HashEmbedder
+from knowledge.index.glossary import Glossary
+from knowledge.index.tokenizer import Tokenizer
 from knowledge.settings import Settings
-from knowledge.tokenizer import Tokenizer
 from knowledge.types import Chunk, chunk_id
 from tests.conftest import GLOSSARY, ROOT
 
@@ -87,7 +87,7 @@ def test_reopened_collection_never_uses_chromas_default_embedder(settings: Setti
     script = (
         "import chromadb, sys\n"
         "from chromadb.config import Settings\n"
-        "import knowledge.vector_store\n"
+        "import knowledge.index.vector_store\n"
         "c = chromadb.PersistentClient(path=sys.argv[1], settings=Settings(anonymized_telemetry=False))\n"
         "col = c.get_collection(c.list_collections()[0].name)\n"
         "try:\n"

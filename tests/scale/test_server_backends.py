@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.accounts import Accounts
-from knowledge.curation import CurationStore
 from knowledge.settings import Settings
+from knowledge.stores.accounts import Accounts
+from knowledge.stores.curation import CurationStore
 from tests.bot.test_curator import *  # noqa: F403 - the curator-service tests, re-run on these backends
 from tests.conftest import GLOSSARY
 from tests.knowledge.test_stores import StoreContract

@@ -37,7 +37,7 @@ def proxied_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
 
 def add_account(app: LiveApp, name: str, password: str, *extra: str) -> None:
     env = {**os.environ, "ASKSCI_DATA_DIR": str(app.data_dir)}
-    done = subprocess.run([sys.executable, "-m", "knowledge.accounts", "add", name, "--password-stdin", *extra],
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "accounts", "add", name, "--password-stdin", *extra],
                           input=password + "\n", text=True, env=env, cwd=ROOT, capture_output=True, check=False)
     assert done.returncode == 0, done.stderr
 

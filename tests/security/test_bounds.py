@@ -8,9 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.conversation import bound_history
-from bot.factory import build_service
-from bot.ui import history_pairs
+from bot.engine.conversation import bound_history
+from bot.engine.factory import build_service
+from bot.web.chat import history_pairs
 from ingest.service import build_pipeline
 from knowledge import texts
 from knowledge.settings import Settings

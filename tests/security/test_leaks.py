@@ -10,11 +10,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.factory import build_service
+from bot.engine.factory import build_service
 from ingest.service import build_pipeline
 from knowledge import texts
-from knowledge.accounts import Accounts
 from knowledge.settings import Settings
+from knowledge.stores.accounts import Accounts
 from tests.web.conftest import LiveApp
 
 ARTICLE = "---\ntitle: 大熊猫\ntopic: 生物与生态\n---\n大熊猫的食物绝大部分是竹子，每天要吃十几个小时。"

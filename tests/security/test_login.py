@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from knowledge import texts
-from knowledge.accounts import Accounts
-from knowledge.curation import CurationStore
+from knowledge.stores.accounts import Accounts
+from knowledge.stores.curation import CurationStore
 from tests.security.conftest import add_account, login
 from tests.web.conftest import LiveApp
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
-from bot.ratelimit import RateLimiter, client_address
+from bot.web.ratelimit import RateLimiter, client_address
 from knowledge import texts
 from tests.web.conftest import LiveApp
 

@@ -69,7 +69,7 @@ def start_app(base: Path, env_extra: dict[str, str] | None = None) -> tuple[subp
            # one shared app serves many tests from one address: the rate limits have tests of their own
            "ASKSCI_RATE_QUESTIONS_PER_MINUTE": "100000", "ASKSCI_RATE_FEEDBACK_PER_MINUTE": "100000",
            **(env_extra or {})}
-    subprocess.run([sys.executable, "-m", "knowledge.accounts", "add", CURATOR[0], "--password-stdin"],
+    subprocess.run([sys.executable, "-m", "bot.cli", "accounts", "add", CURATOR[0], "--password-stdin"],
                    input=CURATOR[1] + "\n", text=True, env=env, cwd=ROOT, check=False, capture_output=True)
     log = base / f"app-{port}.log"
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], env=env, cwd=base,

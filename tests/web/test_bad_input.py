@@ -11,12 +11,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.curator import CuratorService, Upload
-from bot.factory import build_service
+from bot.curation.service import CuratorService, Upload
+from bot.engine.factory import build_service
 from ingest.service import build_pipeline
 from knowledge import texts
-from knowledge.accounts import Accounts
 from knowledge.settings import Settings
+from knowledge.stores.accounts import Accounts
 from tests.samples import make_docx, make_pdf
 from tests.web.conftest import LiveApp
 

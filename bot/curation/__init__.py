@@ -1,0 +1,1 @@
+"""The curator side: the curator service, review queue and dashboard data."""

@@ -1,0 +1,61 @@
+"""Figures for the curator dashboard: what the public asks and how well it is answered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from knowledge import texts
+from knowledge.stores.curation import CurationStore
+from knowledge.stores.models import utcnow
+
+_KEYWORD = re.compile(r"[\u4e00-\u9fff0-9a-z.]{2,}")
+
+
+@dataclass
+class DashboardData:
+    per_day: pd.DataFrame  # 日期, 类别 (已回答 / 暂无答案), 提问数
+    answered_share: float
+    total: int
+    modes: pd.DataFrame  # 回答方式, 提问数
+    topics: pd.DataFrame  # 主题, 提问数
+    keywords: pd.DataFrame  # 关键词, 次数
+    feedback: pd.DataFrame  # 日期, 反馈, 次数
+
+
+def build_dashboard(store: CurationStore, tokens: Callable[[str], list[str]], days: int = 30,
+                    top: int = 15) -> DashboardData:
+    since = (utcnow() - dt.timedelta(days=days - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    questions = store.questions_since(since)
+    day_index = [(since + dt.timedelta(days=i)).date().isoformat() for i in range(days)]
+    answered = Counter(q.asked_at.date().isoformat() for q in questions if q.mode != "no_answer")
+    unanswered = Counter(q.asked_at.date().isoformat() for q in questions if q.mode == "no_answer")
+    per_day = pd.DataFrame(
+        [{"日期": d, "类别": texts.DASH_ANSWERED, "提问数": answered.get(d, 0)} for d in day_index]
+        + [{"日期": d, "类别": texts.DASH_UNANSWERED, "提问数": unanswered.get(d, 0)} for d in day_index])
+    total = len(questions)
+    share = (total - sum(unanswered.values())) / total if total else 0.0
+    modes = Counter(texts.MODE_LABELS.get(q.mode, q.mode) for q in questions)
+    topics = Counter(texts.TOPIC_LABELS.get(q.topic, q.topic) for q in questions if q.topic)
+    words: Counter[str] = Counter()
+    for q in questions:
+        words.update({t for t in tokens(q.question) if _KEYWORD.fullmatch(t) and not t.isdigit()})
+    up = Counter(q.asked_at.date().isoformat() for q in questions for _ in range(q.thumbs_up))
+    down = Counter(q.asked_at.date().isoformat() for q in questions for _ in range(q.thumbs_down))
+    feedback = pd.DataFrame(
+        [{"日期": d, "反馈": texts.DASH_UP, "次数": up.get(d, 0)} for d in day_index]
+        + [{"日期": d, "反馈": texts.DASH_DOWN, "次数": down.get(d, 0)} for d in day_index])
+    for frame in (per_day, feedback):
+        frame["日期"] = pd.to_datetime(frame["日期"])
+    return DashboardData(
+        per_day, share, total,
+        pd.DataFrame(modes.most_common(), columns=["回答方式", "提问数"]),
+        pd.DataFrame(topics.most_common(top), columns=["主题", "提问数"]),
+        pd.DataFrame(words.most_common(top), columns=["关键词", "次数"]),
+        feedback,
+    )

@@ -1,0 +1,309 @@
+"""Everything a curator can do, behind one service the console calls. Every method takes the acting
+curator's name, checks that it is an active account (the console's login gate is not the only line
+of defence) and leaves an audit entry."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.curation.dashboard import DashboardData, build_dashboard
+from bot.curation.review import ReviewGroup, ReviewQueue
+from ingest.pipeline import FileResult, IngestPipeline, IngestReport, Progress
+from knowledge import texts
+from knowledge.errors import AskScienceError
+from knowledge.index.base import KnowledgeBase
+from knowledge.settings import Settings
+from knowledge.stores.accounts import Accounts
+from knowledge.stores.curation import AuditEntry, CuratedAnswer, CurationStore
+from knowledge.stores.models import DocumentRow
+from knowledge.types import Chunk
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
+
+
+class NotAuthorised(AskScienceError):
+    """The caller is not a logged-in, active curator."""
+
+
+class CuratorInputError(AskScienceError):
+    """A curator's input cannot be used as given; the message (Chinese) says why."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file handed over by the browser: where the server keeps it for now and its original name."""
+
+    path: Path
+    name: str
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    source: str
+    name: str
+    title: str
+    topic: str
+    chunks: int
+    status: str  # active / retired
+    kind: str  # 上传 / 入门文章 / 其他
+    updated_by: str = ""
+
+
+def safe_name(name: str, max_bytes: int = 180) -> str:
+    """A file name that cannot leave the upload folder: the last path part only, no control or
+    reserved characters, no leading dots, at most ``max_bytes`` bytes in UTF-8 (file systems allow 255)."""
+    base = unicodedata.normalize("NFC", name.replace("\\", "/").split("/")[-1])
+    base = _UNSAFE.sub("_", base).strip().lstrip(".").strip()
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    suffix = suffix.lower()[:16]
+    budget = max_bytes - len(suffix.encode()) - 1
+    while len(stem.encode()) > budget:
+        stem = stem[:-1]
+    stem = stem or "upload"
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+class CuratorService:
+    """Documents, curated answers, the review queue, the dashboard and the audit trail."""
+
+    def __init__(self, settings: Settings, kb: KnowledgeBase, store: CurationStore, pipeline: IngestPipeline,
+                 accounts: Accounts) -> None:
+        self.settings = settings
+        self.kb = kb
+        self.store = store
+        self.pipeline = pipeline
+        self.accounts = accounts
+        self.review = ReviewQueue(store, kb.embedder, settings.review_group_threshold)
+        self._write_lock = threading.Lock()  # one knowledge-base change at a time
+
+    def require(self, actor: str | None) -> str:
+        if not self.accounts.is_active(actor):
+            raise NotAuthorised(texts.NOT_AUTHORISED)
+        assert actor is not None
+        return actor
+
+    # ---- documents ---------------------------------------------------------------------------------
+    def _check_upload(self, upload: Upload) -> tuple[bytes | None, str]:
+        suffix = Path(upload.name).suffix.lower()
+        if suffix not in self.settings.allowed_upload_types:
+            return None, texts.UPLOAD_BAD_TYPE.format(suffix=suffix or "无", allowed=self.settings.upload_types)
+        try:
+            size = upload.path.stat().st_size
+            if size > self.settings.upload_max_mb * 1024 * 1024:
+                return None, texts.UPLOAD_TOO_LARGE.format(limit=self.settings.upload_max_mb)
+            return upload.path.read_bytes(), ""
+        except OSError as exc:
+            return None, texts.INGEST_UNREADABLE.format(detail=exc.strerror or exc)
+
+    def _store_file(self, name: str, data: bytes) -> Path:
+        folder = self.settings.upload_dir.resolve()
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / safe_name(name)
+        n = 2
+        while target.exists() and target.read_bytes() != data:
+            target = folder / f"{Path(safe_name(name)).stem}-{n}{Path(safe_name(name)).suffix}"
+            n += 1
+        if target.resolve().parent != folder:  # belt and braces: never write outside the upload folder
+            raise CuratorInputError(texts.UPLOAD_BAD_NAME)
+        tmp = target.with_name(f".{target.name}.part")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+        return target
+
+    def upload(self, actor: str, uploads: Sequence[Upload], progress: Progress | None = None) -> IngestReport:
+        """Check, store and ingest uploaded files. One bad file never stops the others."""
+        self.require(actor)
+        report = IngestReport()
+        stored: list[tuple[Path, str, str]] = []  # path, original name, content hash
+        batch: dict[str, str] = {}  # content hash -> stored name, for twins inside one upload
+        with self._write_lock:
+            for up in uploads:
+                data, problem = self._check_upload(up)
+                if data is None:
+                    report.results.append(FileResult(up.name, "failed", reason=problem))
+                    continue
+                digest = hashlib.sha256(data).hexdigest()
+                twin = self._document_with_hash(digest)
+                twin_name = batch.get(digest) or (Path(twin.source).name if twin is not None else None)
+                if twin_name is not None and twin_name != safe_name(up.name):
+                    reason = texts.UPLOAD_DUPLICATE.format(name=twin_name)
+                    report.results.append(FileResult(up.name, "failed", reason=reason))
+                    continue
+                try:
+                    path = self._store_file(up.name, data)
+                except OSError as exc:
+                    reason = texts.INGEST_UNREADABLE.format(detail=exc.strerror or exc)
+                    report.results.append(FileResult(up.name, "failed", reason=reason))
+                    continue
+                batch[digest] = path.name
+                stored.append((path, up.name, digest))
+            run = self.pipeline.run([p for p, _, _ in stored], progress=progress)
+            by_source = {r.path: r for r in run.results}
+            with self.store.session() as s, s.begin():
+                for path, name, digest in stored:
+                    result = by_source.get(str(path.resolve()))
+                    if result is None:
+                        continue
+                    report.results.append(FileResult(name, result.status, result.chunks, result.reason))
+                    if result.status == "failed":
+                        path.unlink(missing_ok=True)
+                        continue
+                    row = s.scalar(select(DocumentRow).where(DocumentRow.source == str(path.resolve())))
+                    if row is None:
+                        row = DocumentRow(source=str(path.resolve()))
+                        s.add(row)
+                    row.status, row.stored_path, row.content_hash, row.updated_by = "active", str(path), digest, actor
+                    row.title = self._title_of(str(path.resolve())) or name
+                self.store.audit(s, actor, "document.upload", ", ".join(u.name for u in uploads),
+                                 run.summary_line())
+            report.total_chunks = run.total_chunks
+        return report
+
+    def _document_with_hash(self, digest: str) -> DocumentRow | None:
+        with self.store.session() as s:
+            return s.scalar(select(DocumentRow).where(DocumentRow.content_hash == digest,
+                                                      DocumentRow.status == "active"))
+
+    def _title_of(self, source: str) -> str:
+        chunks = self.kb.vectors.find({"$and": [{"source": source}, {"position": 0}]})
+        return chunks[0].title if chunks else ""
+
+    def documents(self, actor: str, search: str = "") -> list[DocumentInfo]:
+        """Documents in the knowledge base plus retired ones, filtered by a title or file-name text."""
+        self.require(actor)
+        upload_root = str(self.settings.upload_dir.resolve())
+        starter_root = str((self.settings.starter_dir / "articles").resolve())
+        found: dict[str, dict] = {}
+        for meta in self.kb.vectors.all_metadata().values():
+            source = str(meta.get("source", ""))
+            entry = found.setdefault(source, {"title": "", "topic": "", "chunks": 0})
+            entry["chunks"] += 1
+            if int(meta.get("position", 1)) == 0 or not entry["title"]:
+                entry["title"] = str(meta.get("title", "")) or entry["title"]
+                entry["topic"] = str(meta.get("topic", "")) or entry["topic"]
+        with self.store.session() as s:
+            rows = {r.source: r for r in s.scalars(select(DocumentRow))}
+        out = []
+        for source, entry in found.items():
+            row = rows.get(source)
+            kind = (texts.DOC_KIND_UPLOAD if source.startswith(upload_root) else
+                    texts.DOC_KIND_STARTER if source.startswith(starter_root) else texts.DOC_KIND_OTHER)
+            out.append(DocumentInfo(source, Path(source).name, entry["title"], entry["topic"], entry["chunks"],
+                                    "active", kind, row.updated_by if row else ""))
+        for source, row in rows.items():
+            if row.status == "retired" and source not in found:
+                out.append(DocumentInfo(source, Path(source).name, row.title, "", 0, "retired",
+                                        texts.DOC_KIND_UPLOAD if source.startswith(upload_root)
+                                        else texts.DOC_KIND_STARTER, row.updated_by))
+        needle = (search or "").strip().lower()
+        if needle:
+            out = [d for d in out if needle in d.title.lower() or needle in d.name.lower()]
+        return sorted(out, key=lambda d: (d.status != "active", d.kind, d.name))
+
+    def chunks(self, actor: str, source: str) -> list[Chunk]:
+        self.require(actor)
+        return sorted(self.kb.vectors.find({"source": source}), key=lambda c: c.position)
+
+    def retire_document(self, actor: str, source: str) -> int:
+        """Take a document out of both indexes (its file is kept so it can be restored)."""
+        self.require(actor)
+        with self._write_lock:
+            ids = sorted(self.kb.sources().get(source, _EMPTY).all_ids)
+            title = self._title_of(source)
+            with self.store.session() as s, s.begin():
+                row = s.scalar(select(DocumentRow).where(DocumentRow.source == source))
+                if row is None:
+                    row = DocumentRow(source=source, stored_path=source if Path(source).exists() else "")
+                    s.add(row)
+                row.status, row.updated_by, row.title = "retired", actor, title or row.title
+                self.store.audit(s, actor, "document.retire", Path(source).name, f"{len(ids)} chunks")
+                self.kb.delete(ids)
+            self.kb.sync_keywords()
+        return len(ids)
+
+    def restore_document(self, actor: str, source: str) -> IngestReport:
+        self.require(actor)
+        with self._write_lock:
+            with self.store.session() as s:
+                row = s.scalar(select(DocumentRow).where(DocumentRow.source == source))
+            if row is None or not row.stored_path or not Path(row.stored_path).exists():
+                raise CuratorInputError(texts.DOC_CANNOT_RESTORE)
+            report = self.pipeline.run([Path(row.stored_path)])
+            with self.store.session() as s, s.begin():
+                row = s.scalar(select(DocumentRow).where(DocumentRow.source == source))
+                if row is not None and not report.failed:
+                    row.status, row.updated_by = "active", actor
+                self.store.audit(s, actor, "document.restore", Path(source).name, report.summary_line())
+        return report
+
+    def delete_document(self, actor: str, source: str) -> int:
+        """Remove a document's chunks from both indexes and, for uploads, its stored file."""
+        self.require(actor)
+        with self._write_lock:
+            ids = sorted(self.kb.sources().get(source, _EMPTY).all_ids)
+            upload_root = self.settings.upload_dir.resolve()
+            with self.store.session() as s, s.begin():
+                row = s.scalar(select(DocumentRow).where(DocumentRow.source == source))
+                if row is not None:
+                    s.delete(row)
+                self.store.audit(s, actor, "document.delete", Path(source).name, f"{len(ids)} chunks")
+                self.kb.delete(ids)
+            self.kb.sync_keywords()
+            path = Path(source).resolve()
+            if path.parent == upload_root and path.is_file():
+                path.unlink()
+        return len(ids)
+
+    # ---- curated answers ---------------------------------------------------------------------------
+    def curated(self, actor: str, search: str = "", status: str | None = None) -> list[CuratedAnswer]:
+        self.require(actor)
+        return self.store.list_curated(search or "", status or None)
+
+    def save_curated(self, actor: str, question: str, answer: str, paraphrases: str = "", articles: str = "",
+                     verdict: str = "", answer_id: int | None = None) -> CuratedAnswer:
+        """Save a draft (new) or an edit; ``paraphrases`` one per line, ``articles`` ids separated by
+        commas, spaces or new lines."""
+        self.require(actor)
+        question, answer = (question or "").strip(), (answer or "").strip()
+        paraphrases, articles, verdict = paraphrases or "", articles or "", verdict or ""
+        if not question or not answer:
+            raise CuratorInputError(texts.CURATED_NEEDS_TEXT)
+        if len(question) > self.settings.max_question_chars or len(answer) > 4000:
+            raise CuratorInputError(texts.CURATED_TOO_LONG)
+        lines = [p.strip() for p in paraphrases.splitlines() if p.strip()]
+        ids = [a for a in re.split(r"[\s,，、;；]+", articles) if a]
+        return self.store.save_draft(actor, question, answer, lines, ids, verdict.strip()[:16], answer_id)
+
+    def set_curated_status(self, actor: str, answer_id: int, status: str) -> CuratedAnswer:
+        self.require(actor)
+        return self.store.set_status(actor, answer_id, status)
+
+    # ---- review, dashboard, audit ------------------------------------------------------------------
+    def review_groups(self, actor: str, days: int = 30) -> list[ReviewGroup]:
+        self.require(actor)
+        return self.review.groups(days)
+
+    def dashboard(self, actor: str, days: int = 30) -> DashboardData:
+        self.require(actor)
+        return build_dashboard(self.store, self.kb.tokenizer.tokens, days)
+
+    def audit_log(self, actor: str, limit: int = 200) -> list[AuditEntry]:
+        self.require(actor)
+        return self.store.audit_log(limit)
+
+
+class _Empty:
+    all_ids: frozenset[str] = frozenset()
+
+
+_EMPTY = _Empty()

@@ -1,0 +1,1 @@
+"""The answer engine: question → triage → curated match → retrieval → composer → citations."""

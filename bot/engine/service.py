@@ -1,0 +1,301 @@
+"""The answer service: the one entry point the UI, the HTTP API and the evaluation CLI call."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.engine import safety
+from bot.engine.conversation import bound_history, heuristic_rewrite, is_follow_up
+from bot.engine.curated_match import CuratedMatcher
+from bot.engine.extractive import ExtractiveComposer
+from bot.engine.normalize import QueryNormalizer
+from bot.engine.retrieval import HybridRetriever, Retrieved
+from bot.engine.safety import MEDICAL_TOPICS
+from bot.engine.triage import Level, Triage, TriageResult
+from bot.engine.types import Answer, AskOptions, Citation, Composed, Mode, Source
+from knowledge import texts
+from knowledge.errors import AnswerTimeout, LLMUnavailable, QuestionError, ServiceBusy, StoreError
+from knowledge.index.base import KnowledgeBase
+from knowledge.settings import Settings
+from knowledge.stores.curation import CuratedAnswer, CurationStore
+from knowledge.types import Chunk
+
+log = logging.getLogger(__name__)
+
+
+def public_source(chunk: Chunk) -> str:
+    """What a citizen may learn about where a passage comes from: its public URL when the document
+    names one, else its article id — never the server path of the file."""
+    origin = str(chunk.extra.get("origin") or "")
+    if origin.startswith(("http://", "https://")):
+        return origin
+    return str(chunk.extra.get("article_id") or chunk.title)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How well the retrieved chunks support answering at all (calibrated on the dev set against
+    out-of-corpus questions; see docs/benchmarks.md)."""
+
+    top_dense: float
+    top_keyword: float
+
+    def score(self, keyword_weight: float) -> float:
+        return self.top_dense + keyword_weight * math.log1p(max(self.top_keyword, 0.0))
+
+
+class AnswerService:
+    """question → (curated | retrieval → composer → citations) → :class:`Answer`."""
+
+    def __init__(
+        self, settings: Settings, kb: KnowledgeBase, normalizer: QueryNormalizer, store: CurationStore | None = None,
+        llm: object | None = None, retriever: HybridRetriever | None = None, triage: Triage | None = None,
+    ) -> None:
+        self.settings = settings
+        self.kb = kb
+        self.normalizer = normalizer
+        self.store = store
+        self.llm = llm  # bot.engine.llm.LLMComposer or None
+        self.retriever = retriever or HybridRetriever(kb, settings.candidate_k)
+        self.triage = triage
+        self.extractive = ExtractiveComposer(kb.tokenizer.tokens, kb.keywords.idf, settings.answer_chars)
+        self.curated = CuratedMatcher(store, kb.embedder, settings.curated_threshold) if store else None
+        self._slots = threading.BoundedSemaphore(settings.max_concurrent_answers)
+        self._embed_query = functools.lru_cache(maxsize=4096)(self._embed_query_uncached)
+        self.public_name: Callable[[str], str] = (  # reviewer → the name citizens may see
+            (lambda name: store.public_name(name, settings.public_reviewer)) if store else (lambda name: name))
+
+    def _embed_query_uncached(self, text: str) -> np.ndarray:
+        vector = self.kb.embedder.embed_query(text)
+        vector.flags.writeable = False  # shared by the cache: nobody may change it in place
+        return vector
+
+    # ---- helpers -------------------------------------------------------------------------------
+    def _validate(self, question: str) -> str:
+        if not isinstance(question, str) or not question.strip():
+            raise QuestionError(texts.QUESTION_EMPTY)
+        if len(question) > self.settings.max_question_chars:
+            raise QuestionError(texts.QUESTION_TOO_LONG.format(limit=self.settings.max_question_chars))
+        cleaned = self.normalizer.clean(question)
+        if not cleaned:
+            raise QuestionError(texts.QUESTION_EMPTY)
+        return cleaned
+
+    def _resolve(self, question: str, history: list[tuple[str, str]]) -> str:
+        if not is_follow_up(question, history):
+            return question
+        if self.llm is not None:
+            try:
+                rewritten = self.normalizer.clean(self.llm.rewrite(question, history))
+                return rewritten[: 2 * self.settings.max_question_chars] or question
+            except LLMUnavailable:
+                pass
+        return heuristic_rewrite(question, history)
+
+    def _sufficient(self, retrieved: Retrieved) -> bool:
+        evidence = Evidence(retrieved.top_dense, retrieved.top_keyword)
+        return evidence.score(self.settings.evidence_keyword_weight) >= self.settings.evidence_threshold
+
+    def _citations(self, sources: list[Source], composed: Composed) -> list[Citation]:
+        out = []
+        for src in sources:
+            if src.number in composed.cited:
+                extra = src.chunk.extra
+                out.append(Citation(
+                    src.number, src.chunk.title, public_source(src.chunk), src.chunk.text, src.score,
+                    src.chunk.id, tuple(composed.highlights.get(src.number, ())),
+                    self.public_name(extra.get("reviewer", "")), extra.get("reviewed_at", ""), extra.get("topic", ""),
+                ))
+        return out
+
+    def _curated_answer(self, hit: CuratedAnswer, score: float) -> Answer:
+        citations = []
+        if hit.articles:
+            found = {c.extra.get("article_id"): c for c in self._article_chunks(hit.articles)}
+            for i, article in enumerate(hit.articles, start=1):
+                chunk = found.get(article)
+                if chunk is not None:
+                    citations.append(Citation(i, chunk.title, public_source(chunk), chunk.text,
+                                              score, chunk.id, (), self.public_name(hit.reviewer),
+                                              chunk.extra.get("reviewed_at", ""), chunk.extra.get("topic", "")))
+        text = hit.answer + ("".join(f"[{c.number}]" for c in citations) if citations else "")
+        if hit.verdict:
+            text = f"结论：{hit.verdict}。{text}"
+        return Answer(text, Mode.CURATED, citations, notice=texts.CURATED_NOTICE, curated_id=hit.id)
+
+    def _article_chunks(self, article_ids: tuple[str, ...]) -> list[Chunk]:
+        """The opening chunk of each named article."""
+        return self.kb.vectors.find({"$and": [{"article_id": {"$in": list(article_ids)}}, {"position": 0}]})
+
+    # ---- public API ------------------------------------------------------------------------------
+    def ask(self, question: str, history: list[tuple[str, str]] | None = None,
+            options: AskOptions | None = None) -> Answer:
+        """Answer one question. Raises :class:`QuestionError` for empty or over-long questions."""
+        answer = None
+        for item in self.ask_stream(question, history, options):
+            if isinstance(item, Answer):
+                answer = item
+        assert answer is not None
+        return answer
+
+    def record_feedback(self, log_id: int | None, rating: int, comment: str = "", report: bool = False) -> bool:
+        """A citizen's 👍 (+1) / 👎 (-1) or problem report on a logged answer; False if it cannot be kept."""
+        if self.store is None or log_id is None:
+            return False
+        return self.store.add_feedback(log_id, rating, comment, report)
+
+    def suggestions(self, limit: int = 8) -> list[tuple[str, str]]:
+        """(topic, question) pairs to offer on an empty chat: one published starter question per topic."""
+        if self.store is None:
+            return []
+        seen: dict[str, str] = {}
+        for a in sorted(self.store.published(), key=lambda a: a.key):
+            topic = texts.TOPIC_LABELS.get(a.key.split("-")[0])
+            if topic and topic not in seen and len(a.question) <= 22:
+                seen[topic] = a.question
+        return list(seen.items())[:limit]
+
+    def ask_stream(self, question: str, history: list[tuple[str, str]] | None = None,
+                   options: AskOptions | None = None) -> Iterator[str | TriageResult | Answer]:
+        """Yield the triage result first when it is not "none", then the answer text so far (each item
+        replaces the previous), then the final :class:`Answer`.
+
+        Raises :class:`QuestionError` for a bad question and :class:`ServiceBusy` when every answering
+        slot stays taken for ``busy_wait_seconds``."""
+        cleaned = self._validate(question)
+        if not self._slots.acquire(timeout=self.settings.busy_wait_seconds):
+            raise ServiceBusy(texts.SERVICE_BUSY)
+        try:
+            yield from self._answer(question, cleaned, history, options)
+        finally:
+            self._slots.release()
+
+    def _answer(self, question: str, cleaned: str, history: list[tuple[str, str]] | None,
+                options: AskOptions | None) -> Iterator[str | TriageResult | Answer]:
+        options = options or AskOptions()
+        cfg = self.settings
+        history = bound_history(history, cfg.history_max_turns, cfg.max_question_chars, cfg.history_answer_chars)
+        start = time.perf_counter()
+        deadline = start + cfg.answer_budget_seconds
+        with contextlib.suppress(StoreError):  # the question itself meets any store problem and reports it
+            self.kb.refresh()
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        question_vec: np.ndarray = self._embed_query(cleaned)
+        timings["embed_ms"] = (time.perf_counter() - t0) * 1000
+        t0 = time.perf_counter()
+        triage = (self.triage.for_turn(cleaned, history, question_vec, self.kb.embedder.name)
+                  if self.triage is not None else TriageResult())
+        timings["triage_ms"] = (time.perf_counter() - t0) * 1000
+        if triage.level != Level.NONE:
+            yield triage  # shown before anything else, also while the answer is still streaming
+        query = self._resolve(cleaned, history)
+        qvec = question_vec if query == cleaned else self._embed_query(query)
+
+        answer: Answer | None = None
+        top_score = 0.0
+        if triage.level in (Level.SELF_HARM, Level.HARMFUL_REQUEST):
+            answer = Answer("", Mode.SAFETY)  # the safety message alone: no article quotes, no method
+        if answer is None and options.use_curated and self.curated is not None:
+            hit = self.curated.match(qvec)
+            if hit is not None:
+                answer = self._curated_answer(*hit)
+                top_score = hit[1]
+        if answer is None:
+            retrieved = self.retriever.retrieve(self.normalizer.expand(query), max(self.settings.top_k, 10), qvec)
+            if time.perf_counter() > deadline:
+                raise AnswerTimeout(texts.ANSWER_TIMEOUT)
+            ranked = [s.chunk.source for s in retrieved.results]
+            retrieved.results = retrieved.results[: self.settings.top_k]
+            timings.update(retrieved.timings)
+            top_score = retrieved.top_dense
+            if not self._sufficient(retrieved):
+                answer = self._no_answer(retrieved)
+            else:
+                sources = [Source(i, s.chunk, s.score) for i, s in enumerate(retrieved.results, start=1)]
+                answer = yield from self._compose(query, sources, history, options)
+            answer.ranked_sources = ranked
+        answer = self._apply_triage(answer, triage)
+        medical = safety.is_medical(cleaned) or any(c.topic in MEDICAL_TOPICS for c in answer.citations)
+        if medical and answer.mode not in (Mode.NO_ANSWER, Mode.SAFETY):
+            answer.text = f"{answer.text}\n{texts.MEDICAL_DISCLAIMER}"
+        answer.question = question
+        answer.retrieval_query = query
+        timings["total_ms"] = (time.perf_counter() - start) * 1000
+        answer.timings = timings
+        if options.log and self.store is not None:
+            topic = next((c.topic for c in answer.citations if c.topic), "")
+            try:
+                answer.log_id = self.store.log_question(cleaned, answer.mode.value, answer.text, top_score,
+                                                        timings["total_ms"], answer.flagged, topic, answer.curated_id)
+            except SQLAlchemyError:  # a full disk or a database outage must not cost the citizen the answer
+                log.exception("could not log the question")
+        yield answer
+
+    @staticmethod
+    def _apply_triage(answer: Answer, triage: TriageResult) -> Answer:
+        """Put the safety message first and shape the answer to the triage level.
+
+        Under an emergency only a reviewed (curated) answer follows the first-aid steps: judged by
+        reading, quoted passages there were mostly about something else (a dengue passage after a
+        febrile seizure, candle flames after carbon monoxide) and distract a person who needs the
+        number and the steps."""
+        answer.triage = triage
+        answer.safety = safety.message(triage)
+        keep = answer.mode == Mode.CURATED
+        if triage.alarm and not keep:
+            return Answer("", Mode.SAFETY, triage=triage, safety=answer.safety,
+                          ranked_sources=answer.ranked_sources, related_topics=answer.related_topics)
+        if triage.alarm:
+            answer.text = f"{texts.SAFETY_FOLLOWS}\n{answer.text}"
+        if triage.level == Level.PERSONAL_MEDICAL and answer.mode in (Mode.EXTRACTIVE, Mode.LLM, Mode.CURATED):
+            # kept, labelled as general, after the referral: a question flagged by mistake still gets its answer
+            if safety.DOSE.search(answer.text):  # never a quoted dose presented as advice for this person
+                answer.text = texts.PERSONAL_MEDICAL_WITHHELD
+            else:
+                answer.text = f"{texts.PERSONAL_MEDICAL_GENERAL}{answer.text}"
+        return answer
+
+    def _no_answer(self, retrieved: Retrieved) -> Answer:
+        topics = list(dict.fromkeys(s.chunk.title for s in retrieved.results[:3] if s.chunk.title))
+        notice = texts.NO_ANSWER_RELATED.format(topics="、".join(topics)) if topics else ""
+        return Answer(texts.NO_ANSWER, Mode.NO_ANSWER, notice=notice, related_topics=topics)
+
+    def _compose(self, query: str, sources: list[Source], history: list[tuple[str, str]],
+                 options: AskOptions) -> Iterator[str]:
+        if self.llm is not None:
+            text = ""
+            try:
+                composed = None
+                for item in self.llm.stream(query, sources, history, options.reading_level):
+                    if isinstance(item, Composed):
+                        composed = item
+                    else:
+                        text += item
+                        yield text
+                if composed is None:
+                    raise LLMUnavailable("stream ended without an answer")
+                answer = Answer(composed.text, Mode.LLM, self._citations(sources, composed))
+                if not composed.cited:
+                    answer.flagged = True
+                    answer.notice = texts.LLM_UNCITED_NOTICE
+                return answer
+            except LLMUnavailable:
+                composed = self.extractive.compose(query, sources)
+                yield composed.text
+                return Answer(composed.text, Mode.EXTRACTIVE, self._citations(sources, composed),
+                              notice=texts.LLM_FALLBACK_NOTICE)
+        composed = self.extractive.compose(query, sources)
+        yield composed.text
+        return Answer(composed.text, Mode.EXTRACTIVE, self._citations(sources, composed),
+                      notice=texts.EXTRACTIVE_NOTICE)

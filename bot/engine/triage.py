@@ -1,0 +1,265 @@
+"""Safety triage: is this message an emergency, a danger, self-harm, a personal medical request or a
+request for harm — and which situation — before anything else is said.
+
+A character n-gram model (TF-IDF of 1–3-grams, multinomial logistic regression) trained on the
+team's labelled sets (``tests/data/safety/``, three quarters of each; ``scripts/train_triage.py``)
+reads everyday and dialect wording, typos and run-ons; a handful of phrases that always mean a life
+is at stake are rules on top. The model ships as ``knowledge/triage.npz`` (plain arrays, no pickle)
+and costs well under a millisecond per question. The first steps shown for each situation come from
+the reviewed first-aid text in ``knowledge/first_aid.yaml``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+import knowledge
+
+KNOWLEDGE = Path(knowledge.__file__).resolve().parent
+MODEL_PATH = KNOWLEDGE / "triage.npz"
+FIRST_AID_PATH = KNOWLEDGE / "first_aid.yaml"
+NGRAMS = (1, 2, 3)
+
+
+class Level(StrEnum):
+    EMERGENCY = "emergency"
+    DANGER = "danger"
+    SELF_HARM = "self_harm"
+    PERSONAL_MEDICAL = "personal_medical"
+    HARMFUL_REQUEST = "harmful_request"
+    NONE = "none"
+
+
+ALARM_LEVELS = (Level.EMERGENCY, Level.DANGER, Level.SELF_HARM)
+# When a message looks like a request for harm but still has this much emergency in it, it is treated
+# as the emergency: the costs are not symmetric (a fixed rule, not fitted).
+ALARM_FLOOR = 0.25
+
+# Phrases that mean a life is at stake now, whatever else the message says (each checked against the
+# negative set: none of them occurs in an informational question there).
+_ALWAYS = [
+    (re.compile(r"(没有?|没了|停止|不)(呼吸|喘气)了|没气了|人没气|叫不醒|喊不醒|唤不醒|不省人事"),
+     Level.EMERGENCY, "cardiac_arrest"),
+    (re.compile(r"(吞|咽|吃)(下去?|进去?|了)?(一颗|一个|几颗|两颗)?(纽扣|扣式)电池"),
+     Level.EMERGENCY, "button_battery"),
+    (re.compile(r"(喝|吃|服)了?(一口|半瓶|一瓶|些|点)?(敌敌畏|百草枯|农药|老鼠药|毒鼠强)"),
+     Level.EMERGENCY, "poisoning"),
+    (re.compile(r"不想活了|活不下去了|想自杀|要自杀|去死了算了|结束自己的生命|割腕|遗书|自残|"
+                r"(刀片|小刀|刀子)(划|割)(自己|胳膊|手臂|手腕)|(划|割)(自己|伤自己)"),
+     Level.SELF_HARM, "self_harm"),
+]
+_OTHER_PERSON = re.compile(r"妈|爸|老汉|老公|老婆|媳妇|儿子|女儿|孩子|娃|朋友|同学|室友|同事|闺蜜|哥|姐|弟|妹|奶奶|"
+                           r"爷爷|外婆|姥姥|外公|邻居|男友|女友|对象|他|她")
+_FIRST_PERSON = re.compile(r"我(真的|实在|已经|现在|就是)?(不想活|想死|活着没|撑不下去|想自杀|想结束|想消失|是个累赘|"
+                           r"不想拖累|活不下去|想一了百了)")
+# "为什么/什么是/怎么预防…" around a rule phrase is a question about it, not a report of it.
+_INFORMATIONAL = re.compile(r"为什么|为啥|什么是|是什么|怎么预防|如何预防|怎样预防|原理|一般|新闻|小说|电影")
+# A short turn that carries on about the same person or situation ("他现在还是没反应", "然后呢").
+_STILL = re.compile(r"他|她|它|孩子|娃|人|还是|现在|仍然|依然|一直|还在|怎么办|咋办|咋整|然后|接下来|要不要|还没")
+_SPACE = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def normalise(text: str) -> str:
+    """Width, case and punctuation folded: what the n-grams are taken from."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return _SPACE.sub(" ", text).strip()
+
+
+def ngrams(text: str) -> Counter[str]:
+    s = normalise(text)
+    grams: Counter[str] = Counter()
+    for n in NGRAMS:
+        for i in range(len(s) - n + 1):
+            gram = s[i:i + n]
+            if gram.strip():
+                grams[gram] += 1
+    return grams
+
+
+@dataclass(frozen=True)
+class FirstAid:
+    label: str
+    call: str
+    steps: tuple[str, ...]
+    avoid: str = ""
+    source: str = ""
+    title: str = ""  # replaces the default headline ("请立即拨打 …") where that would be wrong advice
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    level: Level = Level.NONE
+    situation: str = ""
+    confidence: float = 0.0
+    inherited: bool = False  # taken over from the previous turn of the conversation
+    first_aid: FirstAid | None = None
+    scores: dict[str, float] = field(default_factory=dict)
+    about_other: bool = False  # self-harm of someone the writer is with or worried about, not the writer
+
+    @property
+    def alarm(self) -> bool:
+        return self.level in ALARM_LEVELS
+
+    def as_dict(self) -> dict[str, object]:
+        """The API's ``safety`` object."""
+        aid = self.first_aid
+        return {"level": self.level.value, "situation": self.situation,
+                "call": aid.call if aid else "", "steps": list(aid.steps) if aid else [],
+                "confidence": round(self.confidence, 3)}
+
+
+def load_first_aid(path: Path = FIRST_AID_PATH) -> dict[str, FirstAid]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {key: FirstAid(str(v["label"]), str(v["call"]), tuple(str(s) for s in v.get("steps") or ()),
+                          str(v.get("avoid") or ""), str(v.get("source") or ""), str(v.get("title") or ""))
+            for key, v in (data.get("situations") or {}).items()}
+
+
+@dataclass(frozen=True)
+class Head:
+    """One linear layer: n-gram weights, optional query-embedding weights, intercepts."""
+
+    classes: list[str]
+    coef: np.ndarray  # classes × vocabulary
+    intercept: np.ndarray
+    embedding_coef: np.ndarray | None = None  # classes × embedding dim (already scaled by its weight)
+
+
+class NgramModel:
+    """TF-IDF over a fixed n-gram vocabulary, and linear heads over it (and over the query embedding
+    of the embedder it was trained with, when that embedder is the one in use)."""
+
+    def __init__(self, vocab: Sequence[str], idf: np.ndarray, heads: dict[str, Head], embedder: str) -> None:
+        self.index = {g: i for i, g in enumerate(vocab)}
+        self.idf = idf.astype(np.float32)
+        self.heads = heads
+        self.embedder = embedder
+
+    def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        counts = ngrams(text)
+        known = [g for g in counts if g in self.index]
+        if not known:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        ids = np.array([self.index[g] for g in known], dtype=np.int64)
+        tf = np.array([1.0 + math.log(counts[g]) for g in known], dtype=np.float32)
+        values = tf * self.idf[ids]
+        return ids, values / max(float(np.linalg.norm(values)), 1e-9)
+
+    def probabilities(self, head_name: str, text: str, qvec: np.ndarray | None = None) -> dict[str, float]:
+        head = self.heads[head_name]
+        ids, values = self.features(text)
+        logits = head.intercept.astype(np.float64)
+        if len(ids):
+            logits = logits + head.coef[:, ids].astype(np.float32) @ values
+        if head.embedding_coef is not None and qvec is not None:
+            logits = logits + head.embedding_coef @ qvec.astype(np.float32)
+        logits = logits - logits.max()
+        p = np.exp(logits)
+        p /= p.sum()
+        return dict(zip(head.classes, (float(x) for x in p), strict=True))
+
+    @classmethod
+    def load(cls, path: Path) -> tuple[NgramModel, dict[str, float], str]:
+        with np.load(path, allow_pickle=False) as z:
+            heads = {}
+            for name in ("level", "situation", "level_char", "situation_char"):
+                ecoef = z[f"{name}_ecoef"].astype(np.float32) if f"{name}_ecoef" in z else None
+                heads[name] = Head([str(c) for c in z[f"{name}_classes"]], z[f"{name}_coef"],
+                                   z[f"{name}_intercept"].astype(np.float32), ecoef)
+            thresholds = {str(k): float(v) for k, v in zip(z["threshold_names"], z["threshold_values"], strict=True)}
+            model = cls([str(g) for g in z["vocab"]], z["idf"], heads, str(z["embedder"]))
+            return model, thresholds, str(z["data_hash"])
+
+
+def data_hash(texts_and_labels: Iterable[tuple[str, str, str]]) -> str:
+    """A fingerprint of the training rows, so a test can tell when the shipped model is stale."""
+    digest = hashlib.sha256()
+    for text, level, situation in sorted(texts_and_labels):
+        digest.update(f"{text}\t{level}\t{situation}\n".encode())
+    return digest.hexdigest()
+
+
+class Triage:
+    """``classify(text)`` for one message; ``for_turn(question, history)`` also lets a follow-up
+    ("他现在还是没反应") inherit the emergency of the turn before."""
+
+    def __init__(self, model_path: Path = MODEL_PATH, first_aid_path: Path = FIRST_AID_PATH) -> None:
+        self.model, self.thresholds, self.data_hash = NgramModel.load(model_path)
+        self.first_aid = load_first_aid(first_aid_path)
+
+    def _aid(self, level: Level, situation: str) -> FirstAid | None:
+        if level not in (Level.EMERGENCY, Level.DANGER):
+            return None
+        return self.first_aid.get(situation) or self.first_aid.get("general")
+
+    def classify(self, text: str, qvec: np.ndarray | None = None, embedder: str = "") -> TriageResult:
+        """Triage one message. ``qvec`` is its query embedding from ``embedder``: used when that is the
+        embedder the model was trained with, else the n-gram-only heads decide."""
+        with_embedding = qvec is not None and embedder == self.model.embedder
+        suffix = "" if with_embedding else "_char"
+        vec = qvec if with_embedding else None
+        p = self.model.probabilities("level" + suffix, text, vec)
+        t = {k: self.thresholds[k + suffix] for k in ("alarm", "self_harm", "harmful_request", "personal_medical")}
+        alarm = sum(p[level.value] for level in ALARM_LEVELS)
+        level = Level.NONE
+        confidence = p[Level.NONE.value]
+        if alarm >= t["alarm"]:
+            level = max(ALARM_LEVELS, key=lambda lv: p[lv.value])
+            confidence = alarm
+        elif p[Level.SELF_HARM.value] >= t["self_harm"]:
+            level, confidence = Level.SELF_HARM, p[Level.SELF_HARM.value]
+        elif p[Level.HARMFUL_REQUEST.value] >= t["harmful_request"]:
+            if alarm >= ALARM_FLOOR:  # a refusal to a real emergency costs far more than a red box by mistake
+                level, confidence = max(ALARM_LEVELS, key=lambda lv: p[lv.value]), alarm
+            else:
+                level, confidence = Level.HARMFUL_REQUEST, p[Level.HARMFUL_REQUEST.value]
+        elif p[Level.PERSONAL_MEDICAL.value] >= t["personal_medical"]:
+            if alarm >= ALARM_FLOOR:  # "是不是心脏出问题了" with chest pain and a cold sweat is an emergency
+                level, confidence = max(ALARM_LEVELS, key=lambda lv: p[lv.value]), alarm
+            else:
+                level, confidence = Level.PERSONAL_MEDICAL, p[Level.PERSONAL_MEDICAL.value]
+        situation = ""
+        normal = normalise(text).replace(" ", "")
+        for pattern, rule_level, rule_situation in _ALWAYS:
+            if pattern.search(normal) and level not in ALARM_LEVELS and not _INFORMATIONAL.search(normal):
+                level, situation, confidence = rule_level, rule_situation, max(confidence, 0.99)
+                break
+        about_other = False
+        if level == Level.SELF_HARM:
+            situation = "self_harm"
+            about_other = bool(_OTHER_PERSON.search(normal)) and not _FIRST_PERSON.search(normal)
+        elif level in (Level.EMERGENCY, Level.DANGER) and not situation:
+            sp = self.model.probabilities("situation" + suffix, text, vec)
+            wanted = {k: v for k, v in sp.items() if self._level_of(k) == level} or sp
+            situation = max(wanted, key=lambda k: wanted[k])
+        return TriageResult(level, situation, confidence, False, self._aid(level, situation), p, about_other)
+
+    def _level_of(self, situation: str) -> Level:
+        aid_level = {"fire": Level.DANGER, "gas_leak": Level.DANGER, "flood_debris_flow": Level.DANGER,
+                     "collapse": Level.DANGER, "self_harm": Level.SELF_HARM}
+        return aid_level.get(situation, Level.EMERGENCY)
+
+    def for_turn(self, question: str, history: Sequence[tuple[str, str]], qvec: np.ndarray | None = None,
+                 embedder: str = "") -> TriageResult:
+        result = self.classify(question, qvec, embedder)
+        if result.level != Level.NONE or not history:
+            return result
+        core = normalise(question).replace(" ", "")
+        follow_up = len(core) <= 30 and bool(_STILL.search(core))
+        for earlier, _ in reversed(history[-2:]):
+            before = self.classify(earlier)
+            if before.alarm and follow_up:
+                return TriageResult(before.level, before.situation, before.confidence * 0.9, True,
+                                    before.first_aid, before.scores, before.about_other)
+        return result

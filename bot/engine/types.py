@@ -1,0 +1,88 @@
+"""Typed inputs and outputs of the answer service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.engine.triage import TriageResult
+from knowledge.types import Chunk
+
+
+class Mode(StrEnum):
+    """How an answer was produced (the UI shows each differently)."""
+
+    CURATED = "curated"
+    LLM = "llm"
+    EXTRACTIVE = "extractive"
+    NO_ANSWER = "no_answer"
+    SAFETY = "safety"  # only the safety message: self-harm, a refused harmful request, an emergency with no article
+
+
+@dataclass(frozen=True)
+class Source:
+    """A retrieved chunk offered to a composer as numbered source ``[number]``."""
+
+    number: int
+    chunk: Chunk
+    score: float
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source the answer actually cites."""
+
+    number: int
+    title: str
+    source: str
+    snippet: str
+    score: float
+    chunk_id: str
+    highlights: tuple[str, ...] = ()  # sentences of the snippet used in the answer
+    reviewer: str = ""
+    reviewed_at: str = ""
+    topic: str = ""
+
+
+@dataclass
+class Composed:
+    """What a composer returns: text with [n] markers and the numbers it cites."""
+
+    text: str
+    cited: list[int]
+    highlights: dict[int, list[str]] = field(default_factory=dict)
+    notice: str = ""
+
+
+@dataclass
+class AskOptions:
+    reading_level: str = "大众"  # 少儿 / 大众 / 专业
+    use_curated: bool = True
+    log: bool = True
+
+
+@dataclass
+class Answer:
+    """The service's reply to one question."""
+
+    text: str
+    mode: Mode
+    citations: list[Citation] = field(default_factory=list)
+    notice: str = ""
+    safety: str = ""
+    related_topics: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    question: str = ""
+    retrieval_query: str = ""
+    curated_id: int | None = None
+    flagged: bool = False  # an LLM answer left with no valid citation
+    ranked_sources: list[str] = field(default_factory=list)  # sources of the top fused chunks, best first
+    log_id: int | None = None  # the question-log row (feedback refers to it)
+    triage: TriageResult = field(default_factory=TriageResult)
+
+    @property
+    def full_text(self) -> str:
+        """Text as shown to a citizen: safety message first (number and first steps), then the answer,
+        then any notice."""
+        parts = [p for p in (self.safety, self.text, self.notice) if p]
+        return "\n\n".join(parts)

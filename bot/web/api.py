@@ -1,0 +1,52 @@
+"""The plain JSON API: ``POST /api/ask``. Validation, bounds and rate limits here; answering in the service."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from bot.engine.service import AnswerService
+from bot.web.ratelimit import RateLimiter, client_address
+from knowledge import texts
+from knowledge.errors import QuestionError, ServiceBusy, StoreError
+
+log = logging.getLogger(__name__)
+
+
+class AskRequest(BaseModel):
+    question: str = Field(..., max_length=10_000)
+    history: list[tuple[str, str]] = Field(default_factory=list, max_length=20)
+
+
+def add_api(app: FastAPI, service: AnswerService, limiter: RateLimiter, trusted: frozenset[str]) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, _exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"error": texts.BAD_REQUEST}, status_code=400)  # never echo the input back
+
+    @app.post("/api/ask")
+    def ask(req: AskRequest, request: Request) -> JSONResponse:
+        address = client_address(request.client.host if request.client else None, request.headers.items(), trusted)
+        verdict = limiter.check("questions", address)
+        if not verdict.allowed:
+            return JSONResponse({"error": texts.RATE_LIMITED.format(seconds=verdict.retry_after)}, status_code=429,
+                                headers={"Retry-After": str(verdict.retry_after)})
+        try:
+            answer = service.ask(req.question, req.history)
+        except QuestionError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        except ServiceBusy as exc:
+            return JSONResponse({"error": str(exc)}, status_code=503)
+        except StoreError:
+            log.exception("knowledge base unavailable")
+            return JSONResponse({"error": texts.STORE_UNAVAILABLE}, status_code=503)
+        return JSONResponse({
+            "answer": answer.full_text,
+            "mode": answer.mode.value,
+            "safety": answer.triage.as_dict(),
+            "citations": [{"title": c.title, "source": c.source, "snippet": c.snippet, "score": round(c.score, 4)}
+                          for c in answer.citations],
+        })

@@ -1,0 +1,68 @@
+"""Turn an :class:`Answer` into the Markdown the chat shows. Everything user-supplied is escaped."""
+
+from __future__ import annotations
+
+from bot.engine import safety
+from bot.engine.triage import Level, TriageResult
+from bot.engine.types import Answer
+from knowledge import texts
+
+# Markdown syntax characters become entities too, so user text can neither open HTML nor form a
+# link, image, emphasis or heading; the chat shows it exactly as written.
+_ESCAPES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'\\`*_[]()#|~!{}=$"})
+
+
+def _esc(text: str) -> str:
+    return text.translate(_ESCAPES).replace("\n", "  \n")
+
+
+_BOX_CLASS = {Level.EMERGENCY: "emergency", Level.DANGER: "emergency", Level.SELF_HARM: "self-harm",
+              Level.HARMFUL_REQUEST: "refusal", Level.PERSONAL_MEDICAL: "medical"}
+
+
+def render_safety(triage: TriageResult) -> str:
+    """The safety box, first in the message: the number in bold, then the first steps (or the message)."""
+    if triage.level == Level.NONE:
+        return ""
+    head = f"<strong>{_esc(safety.title(triage))}</strong>"
+    aid = triage.first_aid
+    if triage.level in (Level.EMERGENCY, Level.DANGER) and aid:
+        steps = "".join(f"<li>{_esc(step)}</li>" for step in aid.steps)
+        avoid = f"<p>{_esc(texts.SAFETY_AVOID.format(avoid=aid.avoid))}</p>" if aid.avoid else ""
+        body = f"<ol>{steps}</ol>{avoid}"
+    else:
+        body = f"<p>{_esc(safety.message(triage))}</p>"
+    return (f'<div class="safety-box safety-{_BOX_CLASS[triage.level]}" role="alert" '
+            f'data-level="{triage.level.value}">{head}{body}</div>')
+
+
+def render_answer(answer: Answer) -> str:
+    """Safety box, mode badge, answer text, notice and source cards (as <details> blocks)."""
+    label = texts.MODE_LABELS.get(answer.mode.value, answer.mode.value)
+    parts = [render_safety(answer.triage)] if answer.triage.level != Level.NONE else []
+    parts.append(f"**【{label}】**")
+    if answer.text:
+        parts.append(_esc(answer.text))
+    if answer.notice:
+        parts.append(f"*{_esc(answer.notice)}*")
+    for c in answer.citations:
+        snippet = _esc(c.snippet)
+        for sentence in c.highlights:
+            snippet = snippet.replace(_esc(sentence), f"<mark>{_esc(sentence)}</mark>")
+        reviewer = f"审核：{_esc(c.reviewer)}" if c.reviewer else ""
+        meta = " · ".join(x for x in (reviewer, _esc(c.reviewed_at)) if x)
+        parts.append(
+            f"<details><summary>[{c.number}] {_esc(c.title) or '资料'}</summary>\n\n{snippet}\n\n"
+            f"<small>{meta}</small></details>"
+        )
+    return "\n\n".join(parts)
+
+
+def render_partial(text: str, triage: TriageResult | None = None) -> str:
+    box = render_safety(triage) if triage is not None else ""
+    return "\n\n".join(p for p in (box, _esc(text)) if p)
+
+
+def render_question(text: str) -> str:
+    """A citizen's question as shown in the chat: literally, never as markup."""
+    return _esc(text)

@@ -1,0 +1,166 @@
+"""The dense store: a Chroma collection (embedded ``PersistentClient`` or a Chroma server).
+
+Our own embedding function is registered with Chroma and always passed, so Chroma's default
+embedding function (which downloads a model) never runs, also not when a collection is reopened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import chromadb
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction
+from chromadb.config import Settings as ChromaSettings
+from chromadb.utils.embedding_functions import register_embedding_function
+
+from knowledge.errors import StoreError
+from knowledge.index.embedders import Embedder
+from knowledge.settings import Settings
+from knowledge.types import Chunk, ScoredChunk
+
+MAX_BATCH = 5000  # Chroma refuses batches above 5,461 records
+
+
+@register_embedding_function
+class AskScienceEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Adapter giving Chroma our embedder; the config only names the vector space."""
+
+    def __init__(self, embedder: Embedder | None = None, space: str = "") -> None:
+        self._embedder = embedder
+        self._space = embedder.name if embedder else space
+
+    def __call__(self, input: Documents) -> list[np.ndarray]:
+        if self._embedder is None:
+            raise StoreError("the collection was opened without an embedder; pass embeddings explicitly")
+        return list(self._embedder.embed_documents(list(input)))
+
+    @staticmethod
+    def name() -> str:
+        return "askscience"
+
+    def get_config(self) -> dict[str, str]:
+        return {"space": self._space}
+
+    @staticmethod
+    def build_from_config(config: dict[str, str]) -> AskScienceEmbeddingFunction:
+        return AskScienceEmbeddingFunction(space=config.get("space", ""))
+
+
+class VectorStore(Protocol):
+    """Dense chunk store keyed by chunk id."""
+
+    def upsert(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None: ...
+    def delete(self, ids: Sequence[str]) -> None: ...
+    def all_metadata(self) -> dict[str, dict]: ...
+    def get(self, ids: Sequence[str]) -> list[Chunk]: ...
+    def find(self, where: dict) -> list[Chunk]: ...
+    def query(self, embedding: np.ndarray, k: int) -> list[ScoredChunk]: ...
+    def count(self) -> int: ...
+
+
+def collection_name(settings: Settings, embedder: Embedder) -> str:
+    """ASCII collection name per vector space, so switching embedders never mixes spaces."""
+    raw = f"{settings.collection_prefix}-{embedder.name}"
+    return "".join(c if c.isalnum() or c in "._-" else "-" for c in raw)[:200]
+
+
+def make_client(settings: Settings) -> chromadb.ClientAPI:
+    """Embedded client under the data dir, or an HTTP client when a server host is set."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    try:
+        if settings.chroma_host:
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+        settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    except Exception as exc:  # chromadb raises plain Exception/ValueError for connection problems
+        where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else settings.chroma_dir
+        raise StoreError(f"cannot open the Chroma store at {where}: {exc}") from exc
+
+
+class ChromaVectorStore:
+    """A Chroma collection holding chunk text, metadata and embeddings."""
+
+    def __init__(self, client: chromadb.ClientAPI, name: str, embedder: Embedder) -> None:
+        self._client = client
+        self._name = name
+        self._ef = AskScienceEmbeddingFunction(embedder)
+        self._collection = self._open()
+
+    def _open(self):
+        try:
+            return self._client.get_or_create_collection(
+                self._name, embedding_function=self._ef, metadata={"hnsw:space": "cosine"}
+            )
+        except Exception as exc:
+            raise StoreError(f"cannot open Chroma collection {self._name}: {exc}") from exc
+
+    def _call(self, fn, *args, **kwargs):
+        """Run a collection call; after a server restart, reopen the collection once and retry."""
+        try:
+            return fn(self._collection)(*args, **kwargs)
+        except Exception:
+            try:
+                self._collection = self._open()
+                return fn(self._collection)(*args, **kwargs)
+            except Exception as exc:
+                raise StoreError(f"Chroma store failed: {exc}") from exc
+
+    def upsert(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
+        for start in range(0, len(chunks), MAX_BATCH):
+            part = chunks[start : start + MAX_BATCH]
+            self._call(
+                lambda c: c.upsert,
+                ids=[ch.id for ch in part],
+                documents=[ch.text for ch in part],
+                metadatas=[ch.metadata() for ch in part],
+                embeddings=np.asarray(embeddings[start : start + MAX_BATCH], dtype=np.float32),
+            )
+
+    def delete(self, ids: Sequence[str]) -> None:
+        ids = list(ids)
+        for start in range(0, len(ids), MAX_BATCH):
+            self._call(lambda c: c.delete, ids=ids[start : start + MAX_BATCH])
+
+    def all_metadata(self) -> dict[str, dict]:
+        """Every chunk id with its metadata (no documents, no embeddings)."""
+        out: dict[str, dict] = {}
+        total = self.count()
+        for offset in range(0, total, MAX_BATCH):
+            res = self._call(lambda c: c.get, include=["metadatas"], limit=MAX_BATCH, offset=offset)
+            out.update(zip(res["ids"], res["metadatas"], strict=True))
+        return out
+
+    def get(self, ids: Sequence[str]) -> list[Chunk]:
+        ids = list(ids)
+        found: dict[str, Chunk] = {}
+        for start in range(0, len(ids), MAX_BATCH):
+            res = self._call(lambda c: c.get, ids=ids[start : start + MAX_BATCH], include=["documents", "metadatas"])
+            for cid, doc, meta in zip(res["ids"], res["documents"], res["metadatas"], strict=True):
+                found[cid] = Chunk.from_store(cid, doc, meta)
+        return [found[i] for i in ids if i in found]
+
+    def find(self, where: dict) -> list[Chunk]:
+        """Chunks whose metadata match a Chroma ``where`` filter."""
+        res = self._call(lambda c: c.get, where=where, include=["documents", "metadatas"])
+        rows = zip(res["ids"], res["documents"], res["metadatas"], strict=True)
+        return [Chunk.from_store(i, d, m) for i, d, m in rows]
+
+    def query(self, embedding: np.ndarray, k: int) -> list[ScoredChunk]:
+        res = self._call(  # an empty collection, or fewer than k chunks, simply returns fewer results
+            lambda c: c.query,
+            query_embeddings=[np.asarray(embedding, dtype=np.float32)],
+            n_results=k,
+            include=["documents", "metadatas", "distances"],
+        )
+        out = []
+        for cid, doc, meta, dist in zip(
+            res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True
+        ):
+            score = min(1.0, max(-1.0, 1.0 - float(dist)))  # cosine can come back as 1.0000005
+            out.append(ScoredChunk(Chunk.from_store(cid, doc, meta), score))
+        return out
+
+    def count(self) -> int:
+        return int(self._call(lambda c: c.count))

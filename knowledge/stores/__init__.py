@@ -1,0 +1,1 @@
+"""Database stores (SQLAlchemy): tables, curation store, curator accounts."""

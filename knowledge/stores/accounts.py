@@ -1,0 +1,190 @@
+"""Curator accounts: scrypt-hashed passwords, expiring login sessions, throttled logins.
+
+Sessions live in the curation database (only a hash of each token is stored), so several app
+replicas sharing one database accept the same login. The command line is ``askscience accounts``
+(bot/cli/accounts.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+
+from knowledge import texts
+from knowledge.stores.curation import CurationStore
+from knowledge.stores.models import CuratorRow, LoginFailureRow, SessionRow, utcnow
+
+USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,32}$")
+MIN_PASSWORD = 8
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+class AccountError(ValueError):
+    """A curator-facing account problem (message in Chinese)."""
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **_SCRYPT)
+    return "scrypt${n}${r}${p}$".format(**_SCRYPT) + "$".join(
+        base64.b64encode(x).decode() for x in (salt, digest))
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        kind, n, r, p, salt, digest = stored.split("$")
+        if kind != "scrypt":
+            return False
+        actual = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
+                                dklen=32)
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, base64.b64decode(digest))
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    token: str | None
+    message: str = ""
+
+
+class Accounts:
+    """Create curators, log them in and out, and resolve a session cookie to a curator name."""
+
+    def __init__(self, store: CurationStore, session_hours: float = 8.0, max_failures: int = 5,
+                 lockout_minutes: float = 15.0, max_per_address: int = 20, name_ceiling: int = 100,
+                 public_reviewer: str = "AskScience 编辑部") -> None:
+        self._store = store
+        self.session_ttl = dt.timedelta(hours=session_hours)
+        self.max_failures = max_failures
+        self.lockout = dt.timedelta(minutes=lockout_minutes)
+        self.max_per_address = max_per_address
+        self.name_ceiling = name_ceiling
+        self.public_reviewer = public_reviewer
+        self._dummy_hash = hash_password(secrets.token_urlsafe(16))  # unknown names verify against this
+
+    # ---- management ------------------------------------------------------------------------------
+    def add(self, username: str, password: str, display_name: str = "") -> None:
+        if not USERNAME.match(username):
+            raise AccountError(texts.ACCOUNT_BAD_NAME)
+        if len(password) < MIN_PASSWORD:
+            raise AccountError(texts.ACCOUNT_SHORT_PASSWORD.format(n=MIN_PASSWORD))
+        with self._store.session() as s, s.begin():
+            if s.get(CuratorRow, username) is not None:
+                raise AccountError(texts.ACCOUNT_EXISTS.format(name=username))
+            s.add(CuratorRow(username=username, password_hash=hash_password(password),
+                             display_name=display_name.strip()[:64] or None))
+            self._store.audit(s, "admin-cli", "account.add", username)
+
+    def set_password(self, username: str, password: str) -> None:
+        if len(password) < MIN_PASSWORD:
+            raise AccountError(texts.ACCOUNT_SHORT_PASSWORD.format(n=MIN_PASSWORD))
+        with self._store.session() as s, s.begin():
+            row = s.get(CuratorRow, username)
+            if row is None:
+                raise AccountError(texts.ACCOUNT_MISSING.format(name=username))
+            row.password_hash = hash_password(password)
+            s.execute(delete(SessionRow).where(SessionRow.username == username))
+            self._store.audit(s, "admin-cli", "account.password", username)
+
+    def set_active(self, username: str, active: bool) -> None:
+        with self._store.session() as s, s.begin():
+            row = s.get(CuratorRow, username)
+            if row is None:
+                raise AccountError(texts.ACCOUNT_MISSING.format(name=username))
+            row.active = active
+            if not active:
+                s.execute(delete(SessionRow).where(SessionRow.username == username))
+            self._store.audit(s, "admin-cli", "account.enable" if active else "account.disable", username)
+
+    def list(self) -> list[tuple[str, bool, dt.datetime]]:
+        with self._store.session() as s:
+            return [(r.username, r.active, r.created_at) for r in s.scalars(select(CuratorRow))]
+
+    def is_active(self, username: str | None) -> bool:
+        if not username:
+            return False
+        with self._store.session() as s:
+            row = s.get(CuratorRow, username)
+            return row is not None and row.active
+
+    # ---- login -------------------------------------------------------------------------------------
+    def login(self, username: str, password: str, address: str = "") -> LoginResult:
+        """A new session token, or a Chinese message.
+
+        Throttled three ways within the lockout window: ``max_failures`` wrong passwords for one name
+        from one address lock that pair (a stranger locks out only themself, not the curator on their
+        own network); ``max_per_address`` attempts from one address lock that address (stops spraying
+        many names); ``name_ceiling`` wrong passwords for one name from anywhere lock the name (a
+        ceiling against a distributed attack). Each attempt is written *before* it is counted and
+        checked, in its own committed transaction, so concurrent attempts always see each other (the
+        last of any set of attempts that go on to check a password sees all of them): no burst gets
+        more than the allowed number of guesses, on SQLite or PostgreSQL, on one replica or many.
+        Unknown and disabled names cost the same scrypt work as real ones."""
+        username = username.strip()[:64]
+        address = (address or "")[:64]
+        now = utcnow()
+        since = now - self.lockout
+        with self._store.session() as s, s.begin():
+            attempt = LoginFailureRow(username=username, address=address, at=now)
+            s.add(attempt)
+            s.flush()
+            attempt_id = attempt.id
+        with self._store.session() as s:
+            def count(*where: object) -> int:
+                return s.scalar(select(func.count(LoginFailureRow.id)).where(LoginFailureRow.at >= since, *where)) or 0
+            locked = ""
+            if count(LoginFailureRow.address == address) > self.max_per_address:
+                locked = texts.LOGIN_ADDRESS_LOCKED
+            elif (count(LoginFailureRow.username == username, LoginFailureRow.address == address) > self.max_failures
+                  or count(LoginFailureRow.username == username) > self.name_ceiling):
+                locked = texts.LOGIN_LOCKED
+            row = s.get(CuratorRow, username)
+            stored = row.password_hash if row is not None and row.active else self._dummy_hash
+        if locked:
+            with self._store.session() as s, s.begin():  # a refused attempt is not a guess: do not let it
+                s.execute(delete(LoginFailureRow).where(LoginFailureRow.id == attempt_id))  # extend anyone's lock
+            return LoginResult(None, locked.format(minutes=int(self.lockout.total_seconds() // 60)))
+        good = verify_password(password, stored) and stored is not self._dummy_hash
+        if not good:
+            return LoginResult(None, texts.LOGIN_FAILED)
+        with self._store.session() as s, s.begin():
+            s.execute(delete(LoginFailureRow).where(LoginFailureRow.username == username,
+                                                    LoginFailureRow.address == address))
+            s.execute(delete(SessionRow).where(SessionRow.expires_at < now))
+            token = secrets.token_urlsafe(32)
+            s.add(SessionRow(token_hash=_token_hash(token), username=username, created_at=now,
+                             expires_at=now + self.session_ttl))
+            self._store.audit(s, username, "login", username)
+        return LoginResult(token)
+
+    def public_name(self, username: str) -> str:
+        """The name citizens may see for a reviewer (see :meth:`CurationStore.public_name`)."""
+        return self._store.public_name(username, self.public_reviewer)
+
+    def user_for(self, token: str | None) -> str | None:
+        """The active curator a session token belongs to, or None (unknown, expired or disabled)."""
+        if not token or len(token) > 200:
+            return None
+        with self._store.session() as s:
+            row = s.get(SessionRow, _token_hash(token))
+            if row is None or row.expires_at <= utcnow():
+                return None
+            curator = s.get(CuratorRow, row.username)
+            return row.username if curator is not None and curator.active else None
+
+    def logout(self, token: str | None) -> None:
+        if token:
+            with self._store.session() as s, s.begin():
+                s.execute(delete(SessionRow).where(SessionRow.token_hash == _token_hash(token)))
