@@ -224,6 +224,7 @@ class Console:
     PUBLISH = "发布"
     RETIRE = "撤下"
     DASH_SUMMARY = "近 {days} 天共收到 {total} 个提问，其中 {share:.0%} 得到了回答。"
+    DASH_LLM_FALLBACK = "AI 归纳失败、改为直接摘录：{failed} 次（占需要 AI 归纳的 {share:.0%}）。主要原因：{reasons}"
     DASH_PER_DAY = "每天的提问数"
     DASH_MODES = "回答方式"
     DASH_TOPICS = "热门主题"

@@ -5,6 +5,22 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class AnswerStatus(StrEnum):
+    """Life cycle of a curated answer."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    RETIRED = "retired"
+
+
+class DocumentStatus(StrEnum):
+    """An uploaded document is served (active) or taken out of both indexes (retired)."""
+
+    ACTIVE = "active"
+    RETIRED = "retired"
 
 
 def normalise_for_id(text: str) -> str:

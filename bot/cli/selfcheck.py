@@ -132,7 +132,7 @@ class SelfCheckResult:
 def article_refs(service: AnswerService) -> dict[str, ArticleRef]:
     """Source → (article id, title) from chunk metadata, exactly as the ingestion pipeline stored it."""
     refs: dict[str, ArticleRef] = {}
-    for meta in service.kb.vectors.all_metadata().values():
+    for meta in service.kb.all_metadata().values():
         source = str(meta.get("source", ""))
         if source and source not in refs:
             # Every pipeline-ingested chunk carries article_id; fall back to the raw source, never a guess.

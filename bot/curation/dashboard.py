@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from bot.engine.types import Mode
 from knowledge import texts
 from knowledge.stores.curation import CurationStore
 from knowledge.stores.models import utcnow
@@ -26,6 +27,13 @@ class DashboardData:
     topics: pd.DataFrame  # 主题, 提问数
     keywords: pd.DataFrame  # 关键词, 次数
     feedback: pd.DataFrame  # 日期, 反馈, 次数
+    llm_fallbacks: int = 0  # answers quoted because the LLM failed
+    llm_attempts: int = 0  # answers the LLM wrote or was asked to write
+    llm_reasons: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def llm_fallback_share(self) -> float:
+        return self.llm_fallbacks / self.llm_attempts if self.llm_attempts else 0.0
 
 
 def build_dashboard(store: CurationStore, tokens: Callable[[str], list[str]], days: int = 30,
@@ -33,8 +41,8 @@ def build_dashboard(store: CurationStore, tokens: Callable[[str], list[str]], da
     since = (utcnow() - dt.timedelta(days=days - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
     questions = store.questions_since(since)
     day_index = [(since + dt.timedelta(days=i)).date().isoformat() for i in range(days)]
-    answered = Counter(q.asked_at.date().isoformat() for q in questions if q.mode != "no_answer")
-    unanswered = Counter(q.asked_at.date().isoformat() for q in questions if q.mode == "no_answer")
+    answered = Counter(q.asked_at.date().isoformat() for q in questions if q.mode != Mode.NO_ANSWER)
+    unanswered = Counter(q.asked_at.date().isoformat() for q in questions if q.mode == Mode.NO_ANSWER)
     per_day = pd.DataFrame(
         [{"日期": d, "类别": texts.DASH_ANSWERED, "提问数": answered.get(d, 0)} for d in day_index]
         + [{"日期": d, "类别": texts.DASH_UNANSWERED, "提问数": unanswered.get(d, 0)} for d in day_index])
@@ -52,10 +60,12 @@ def build_dashboard(store: CurationStore, tokens: Callable[[str], list[str]], da
         + [{"日期": d, "反馈": texts.DASH_DOWN, "次数": down.get(d, 0)} for d in day_index])
     for frame in (per_day, feedback):
         frame["日期"] = pd.to_datetime(frame["日期"])
+    fallbacks = Counter(q.llm_fallback for q in questions if q.llm_fallback)
+    attempts = sum(1 for q in questions if q.mode == Mode.LLM) + sum(fallbacks.values())
     return DashboardData(
         per_day, share, total,
         pd.DataFrame(modes.most_common(), columns=["回答方式", "提问数"]),
         pd.DataFrame(topics.most_common(top), columns=["主题", "提问数"]),
         pd.DataFrame(words.most_common(top), columns=["关键词", "次数"]),
-        feedback,
+        feedback, sum(fallbacks.values()), attempts, tuple(fallbacks.most_common(5)),
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.engine.types import Mode
 from knowledge.index.embedders import Embedder
 from knowledge.stores.curation import CurationStore, LoggedQuestion
 from knowledge.stores.models import utcnow
@@ -26,7 +27,7 @@ class ReviewGroup:
 
     @property
     def no_answer(self) -> int:
-        return sum(1 for q in self.questions if q.mode == "no_answer")
+        return sum(1 for q in self.questions if q.mode == Mode.NO_ANSWER)
 
     @property
     def thumbs_down(self) -> int:
@@ -54,7 +55,7 @@ class ReviewGroup:
 
 
 def needs_review(q: LoggedQuestion) -> bool:
-    return q.mode == "no_answer" or q.thumbs_down > 0 or q.reports > 0
+    return q.mode == Mode.NO_ANSWER or q.thumbs_down > 0 or q.reports > 0
 
 
 class ReviewQueue:

@@ -24,7 +24,7 @@ from knowledge.settings import Settings
 from knowledge.stores.accounts import Accounts
 from knowledge.stores.curation import AuditEntry, CuratedAnswer, CurationStore
 from knowledge.stores.models import DocumentRow
-from knowledge.types import Chunk
+from knowledge.types import Chunk, DocumentStatus
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 
@@ -162,7 +162,8 @@ class CuratorService:
                     if row is None:
                         row = DocumentRow(source=str(path.resolve()))
                         s.add(row)
-                    row.status, row.stored_path, row.content_hash, row.updated_by = "active", str(path), digest, actor
+                    row.status, row.stored_path = DocumentStatus.ACTIVE, str(path)
+                    row.content_hash, row.updated_by = digest, actor
                     row.title = self._title_of(str(path.resolve())) or name
                 self.store.audit(s, actor, "document.upload", ", ".join(u.name for u in uploads),
                                  run.summary_line())
@@ -172,10 +173,10 @@ class CuratorService:
     def _document_with_hash(self, digest: str) -> DocumentRow | None:
         with self.store.session() as s:
             return s.scalar(select(DocumentRow).where(DocumentRow.content_hash == digest,
-                                                      DocumentRow.status == "active"))
+                                                      DocumentRow.status == DocumentStatus.ACTIVE))
 
     def _title_of(self, source: str) -> str:
-        chunks = self.kb.vectors.find({"$and": [{"source": source}, {"position": 0}]})
+        chunks = self.kb.find(source=source, position=0)
         return chunks[0].title if chunks else ""
 
     def documents(self, actor: str, search: str = "") -> list[DocumentInfo]:
@@ -184,7 +185,7 @@ class CuratorService:
         upload_root = str(self.settings.upload_dir.resolve())
         starter_root = str((self.settings.starter_dir / "articles").resolve())
         found: dict[str, dict] = {}
-        for meta in self.kb.vectors.all_metadata().values():
+        for meta in self.kb.all_metadata().values():
             source = str(meta.get("source", ""))
             entry = found.setdefault(source, {"title": "", "topic": "", "chunks": 0})
             entry["chunks"] += 1
@@ -199,20 +200,20 @@ class CuratorService:
             kind = (texts.DOC_KIND_UPLOAD if source.startswith(upload_root) else
                     texts.DOC_KIND_STARTER if source.startswith(starter_root) else texts.DOC_KIND_OTHER)
             out.append(DocumentInfo(source, Path(source).name, entry["title"], entry["topic"], entry["chunks"],
-                                    "active", kind, row.updated_by if row else ""))
+                                    DocumentStatus.ACTIVE, kind, row.updated_by if row else ""))
         for source, row in rows.items():
-            if row.status == "retired" and source not in found:
-                out.append(DocumentInfo(source, Path(source).name, row.title, "", 0, "retired",
+            if row.status == DocumentStatus.RETIRED and source not in found:
+                out.append(DocumentInfo(source, Path(source).name, row.title, "", 0, DocumentStatus.RETIRED,
                                         texts.DOC_KIND_UPLOAD if source.startswith(upload_root)
                                         else texts.DOC_KIND_STARTER, row.updated_by))
         needle = (search or "").strip().lower()
         if needle:
             out = [d for d in out if needle in d.title.lower() or needle in d.name.lower()]
-        return sorted(out, key=lambda d: (d.status != "active", d.kind, d.name))
+        return sorted(out, key=lambda d: (d.status != DocumentStatus.ACTIVE, d.kind, d.name))
 
     def chunks(self, actor: str, source: str) -> list[Chunk]:
         self.require(actor)
-        return sorted(self.kb.vectors.find({"source": source}), key=lambda c: c.position)
+        return sorted(self.kb.find(source=source), key=lambda c: c.position)
 
     def retire_document(self, actor: str, source: str) -> int:
         """Take a document out of both indexes (its file is kept so it can be restored)."""
@@ -225,7 +226,7 @@ class CuratorService:
                 if row is None:
                     row = DocumentRow(source=source, stored_path=source if Path(source).exists() else "")
                     s.add(row)
-                row.status, row.updated_by, row.title = "retired", actor, title or row.title
+                row.status, row.updated_by, row.title = DocumentStatus.RETIRED, actor, title or row.title
                 self.store.audit(s, actor, "document.retire", Path(source).name, f"{len(ids)} chunks")
                 self.kb.delete(ids)
             self.kb.sync_keywords()
@@ -242,7 +243,7 @@ class CuratorService:
             with self.store.session() as s, s.begin():
                 row = s.scalar(select(DocumentRow).where(DocumentRow.source == source))
                 if row is not None and not report.failed:
-                    row.status, row.updated_by = "active", actor
+                    row.status, row.updated_by = DocumentStatus.ACTIVE, actor
                 self.store.audit(s, actor, "document.restore", Path(source).name, report.summary_line())
         return report
 

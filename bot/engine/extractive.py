@@ -41,7 +41,8 @@ class ExtractiveComposer:
         # not what is asked about it; their weight shrinks by this factor times their local frequency.
         self.topic_discount = topic_discount
 
-    def compose(self, question: str, sources: list[Source], history: object = None, level: str = "大众") -> Composed:
+    def compose(self, question: str, sources: list[Source], history: list[tuple[str, str]] | None = None,
+                level: str = "大众") -> Composed:
         q_tokens = set(self._tokens(question))
         q_grams = _bigrams(question)
         found: list[tuple[float, int, int, str, frozenset[str], set[str]]] = []

@@ -8,6 +8,7 @@ import logging
 import math
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -22,7 +23,7 @@ from bot.engine.normalize import QueryNormalizer
 from bot.engine.retrieval import HybridRetriever, Retrieved
 from bot.engine.safety import MEDICAL_TOPICS
 from bot.engine.triage import Level, Triage, TriageResult
-from bot.engine.types import Answer, AskOptions, Citation, Composed, Mode, Source
+from bot.engine.types import Answer, AskOptions, Citation, Composed, Mode, RewritingComposer, Source
 from knowledge import texts
 from knowledge.errors import AnswerTimeout, LLMUnavailable, QuestionError, ServiceBusy, StoreError
 from knowledge.index.base import KnowledgeBase
@@ -59,19 +60,22 @@ class AnswerService:
 
     def __init__(
         self, settings: Settings, kb: KnowledgeBase, normalizer: QueryNormalizer, store: CurationStore | None = None,
-        llm: object | None = None, retriever: HybridRetriever | None = None, triage: Triage | None = None,
+        llm: RewritingComposer | None = None, retriever: HybridRetriever | None = None,
+        triage: Triage | None = None,
     ) -> None:
         self.settings = settings
         self.kb = kb
         self.normalizer = normalizer
         self.store = store
-        self.llm = llm  # bot.engine.llm.LLMComposer or None
+        self.llm = llm  # the LLM composer, or None: answers are quoted (extractive)
         self.retriever = retriever or HybridRetriever(kb, settings.candidate_k)
         self.triage = triage
-        self.extractive = ExtractiveComposer(kb.tokenizer.tokens, kb.keywords.idf, settings.answer_chars)
+        self.extractive = ExtractiveComposer(kb.tokenizer.tokens, kb.idf, settings.answer_chars)
         self.curated = CuratedMatcher(store, kb.embedder, settings.curated_threshold) if store else None
         self._slots = threading.BoundedSemaphore(settings.max_concurrent_answers)
         self._embed_query = functools.lru_cache(maxsize=4096)(self._embed_query_uncached)
+        self.llm_failures: Counter[str] = Counter()  # reason → count since start (the dashboard reads the log)
+        self._failures_lock = threading.Lock()
         self.public_name: Callable[[str], str] = (  # reviewer → the name citizens may see
             (lambda name: store.public_name(name, settings.public_reviewer)) if store else (lambda name: name))
 
@@ -98,8 +102,8 @@ class AnswerService:
             try:
                 rewritten = self.normalizer.clean(self.llm.rewrite(question, history))
                 return rewritten[: 2 * self.settings.max_question_chars] or question
-            except LLMUnavailable:
-                pass
+            except LLMUnavailable as exc:
+                self._llm_failed("rewrite", exc)
         return heuristic_rewrite(question, history)
 
     def _sufficient(self, retrieved: Retrieved) -> bool:
@@ -135,7 +139,7 @@ class AnswerService:
 
     def _article_chunks(self, article_ids: tuple[str, ...]) -> list[Chunk]:
         """The opening chunk of each named article."""
-        return self.kb.vectors.find({"$and": [{"article_id": {"$in": list(article_ids)}}, {"position": 0}]})
+        return self.kb.find(article_id=list(article_ids), position=0)
 
     # ---- public API ------------------------------------------------------------------------------
     def ask(self, question: str, history: list[tuple[str, str]] | None = None,
@@ -237,7 +241,8 @@ class AnswerService:
             topic = next((c.topic for c in answer.citations if c.topic), "")
             try:
                 answer.log_id = self.store.log_question(cleaned, answer.mode.value, answer.text, top_score,
-                                                        timings["total_ms"], answer.flagged, topic, answer.curated_id)
+                                                        timings["total_ms"], answer.flagged, topic, answer.curated_id,
+                                                        answer.llm_fallback)
             except SQLAlchemyError:  # a full disk or a database outage must not cost the citizen the answer
                 log.exception("could not log the question")
         yield answer
@@ -266,6 +271,14 @@ class AnswerService:
                 answer.text = f"{texts.PERSONAL_MEDICAL_GENERAL}{answer.text}"
         return answer
 
+    def _llm_failed(self, stage: str, exc: LLMUnavailable) -> str:
+        """Log and count an LLM failure (its reason, never the key); the answer falls back."""
+        reason = str(exc)[:200] or type(exc).__name__
+        with self._failures_lock:
+            self.llm_failures[reason] += 1
+        log.warning("LLM %s failed, falling back: %s", stage, reason)
+        return reason
+
     def _no_answer(self, retrieved: Retrieved) -> Answer:
         topics = list(dict.fromkeys(s.chunk.title for s in retrieved.results[:3] if s.chunk.title))
         notice = texts.NO_ANSWER_RELATED.format(topics="、".join(topics)) if topics else ""
@@ -290,11 +303,12 @@ class AnswerService:
                     answer.flagged = True
                     answer.notice = texts.LLM_UNCITED_NOTICE
                 return answer
-            except LLMUnavailable:
+            except LLMUnavailable as exc:
+                reason = self._llm_failed("answer", exc)
                 composed = self.extractive.compose(query, sources)
                 yield composed.text
                 return Answer(composed.text, Mode.EXTRACTIVE, self._citations(sources, composed),
-                              notice=texts.LLM_FALLBACK_NOTICE)
+                              notice=texts.LLM_FALLBACK_NOTICE, llm_fallback=reason)
         composed = self.extractive.compose(query, sources)
         yield composed.text
         return Answer(composed.text, Mode.EXTRACTIVE, self._citations(sources, composed),

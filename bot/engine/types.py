@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 from bot.engine.triage import TriageResult
 from knowledge.types import Chunk
@@ -79,6 +81,7 @@ class Answer:
     ranked_sources: list[str] = field(default_factory=list)  # sources of the top fused chunks, best first
     log_id: int | None = None  # the question-log row (feedback refers to it)
     triage: TriageResult = field(default_factory=TriageResult)
+    llm_fallback: str = ""  # why the LLM composer failed and the answer was quoted instead
 
     @property
     def full_text(self) -> str:
@@ -86,3 +89,23 @@ class Answer:
         then any notice."""
         parts = [p for p in (self.safety, self.text, self.notice) if p]
         return "\n\n".join(parts)
+
+
+class Composer(Protocol):
+    """Writes an answer from numbered sources: the extractive composer (quoted sentences), the LLM
+    composer, or a scripted fake in unit tests."""
+
+    def stream(self, question: str, sources: list[Source], history: list[tuple[str, str]] | None = None,
+               level: str = "大众") -> Iterator[str | Composed]:
+        """Text so far as it grows (each item extends the last), then the final :class:`Composed`.
+        Raises ``LLMUnavailable`` when the composer cannot answer (the service then quotes instead)."""
+        ...
+
+    def compose(self, question: str, sources: list[Source], history: list[tuple[str, str]] | None = None,
+                level: str = "大众") -> Composed: ...
+
+
+class RewritingComposer(Composer, Protocol):
+    """A composer that can also turn a follow-up into a standalone question (the LLM composer)."""
+
+    def rewrite(self, question: str, history: list[tuple[str, str]]) -> str: ...

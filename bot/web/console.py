@@ -20,6 +20,7 @@ from ingest.pipeline import FileResult, IngestReport, Progress
 from knowledge import texts
 from knowledge.errors import AskScienceError
 from knowledge.stores.curation import CuratedAnswer
+from knowledge.types import AnswerStatus, DocumentStatus
 
 T = texts.Console
 log = logging.getLogger(__name__)
@@ -108,7 +109,8 @@ def build_console(curator: CuratorService) -> gr.Blocks:
     @_guarded
     def list_docs(search: str, request: gr.Request) -> tuple[list[list[Any]], list[str]]:
         docs = curator.documents(_actor(request), search)
-        rows = [[d.name, d.title, d.topic, d.chunks, texts.DOC_ACTIVE if d.status == "active" else texts.DOC_RETIRED,
+        rows = [[d.name, d.title, d.topic, d.chunks,
+                 texts.DOC_ACTIVE if d.status == DocumentStatus.ACTIVE else texts.DOC_RETIRED,
                  d.kind, d.updated_by] for d in docs]
         return rows, [d.source for d in docs]
 
@@ -198,8 +200,12 @@ def build_console(curator: CuratorService) -> gr.Blocks:
     @_guarded
     def dashboard(request: gr.Request) -> tuple[Any, ...]:
         d = curator.dashboard(_actor(request))
-        return (T.DASH_SUMMARY.format(days=30, total=d.total, share=d.answered_share), d.per_day, d.modes, d.topics,
-                d.keywords, d.feedback)
+        summary = T.DASH_SUMMARY.format(days=30, total=d.total, share=d.answered_share)
+        if d.llm_fallbacks:
+            reasons = "；".join(f"{reason}（{n}）" for reason, n in d.llm_reasons)
+            summary += "\n\n" + T.DASH_LLM_FALLBACK.format(failed=d.llm_fallbacks, share=d.llm_fallback_share,
+                                                          reasons=html.escape(reasons))
+        return summary, d.per_day, d.modes, d.topics, d.keywords, d.feedback
 
     @_guarded
     def audit(request: gr.Request) -> list[list[Any]]:
@@ -298,9 +304,9 @@ def build_console(curator: CuratorService) -> gr.Blocks:
         cur_table.select(pick_curated, [cur_ids, cur_search, cur_status], editor)
         new_btn.click(clear_editor, None, editor)
         save_btn.click(save, [*editor, cur_search, cur_status], [cur_message, *editor, *cur_list])
-        publish_btn.click(_set_status("published", texts.CURATED_PUBLISHED), [f_id, cur_search, cur_status],
+        publish_btn.click(_set_status(AnswerStatus.PUBLISHED, texts.CURATED_PUBLISHED), [f_id, cur_search, cur_status],
                           [cur_message, *cur_list], api_name="publish")
-        retire_cur_btn.click(_set_status("retired", texts.CURATED_RETIRED), [f_id, cur_search, cur_status],
+        retire_cur_btn.click(_set_status(AnswerStatus.RETIRED, texts.CURATED_RETIRED), [f_id, cur_search, cur_status],
                              [cur_message, *cur_list], api_name="retire_curated")
         dash_outputs = [dash_summary, per_day, modes, topics, keywords, feedback]
         dash_refresh.click(dashboard, None, dash_outputs)

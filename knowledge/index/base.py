@@ -140,3 +140,15 @@ class KnowledgeBase:
 
     def get(self, ids: Sequence[str]) -> list[Chunk]:
         return self.vectors.get(ids)
+
+    def find(self, **match: object) -> list[Chunk]:
+        """Chunks whose metadata fields equal the given values (a list: any of them), e.g.
+        ``find(article_id=["a", "b"], position=0)``."""
+        return self.vectors.find(**match)
+
+    def all_metadata(self) -> dict[str, dict]:
+        return self.vectors.all_metadata()
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency of a keyword token in the keyword index."""
+        return self.keywords.idf(token)

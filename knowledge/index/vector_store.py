@@ -55,9 +55,18 @@ class VectorStore(Protocol):
     def delete(self, ids: Sequence[str]) -> None: ...
     def all_metadata(self) -> dict[str, dict]: ...
     def get(self, ids: Sequence[str]) -> list[Chunk]: ...
-    def find(self, where: dict) -> list[Chunk]: ...
+    def find(self, **match: object) -> list[Chunk]: ...
     def query(self, embedding: np.ndarray, k: int) -> list[ScoredChunk]: ...
     def count(self) -> int: ...
+
+
+def chroma_where(match: dict[str, object]) -> dict:
+    """The backend-neutral filter (field → value, or field → several values) in Chroma's syntax."""
+    if not match:
+        raise ValueError("find() needs at least one field to match")
+    conditions = [{k: {"$in": list(v)}} if isinstance(v, (list, tuple, set, frozenset)) else {k: v}
+                  for k, v in match.items()]
+    return conditions[0] if len(conditions) == 1 else {"$and": conditions}
 
 
 def collection_name(settings: Settings, embedder: Embedder) -> str:
@@ -141,9 +150,9 @@ class ChromaVectorStore:
                 found[cid] = Chunk.from_store(cid, doc, meta)
         return [found[i] for i in ids if i in found]
 
-    def find(self, where: dict) -> list[Chunk]:
-        """Chunks whose metadata match a Chroma ``where`` filter."""
-        res = self._call(lambda c: c.get, where=where, include=["documents", "metadatas"])
+    def find(self, **match: object) -> list[Chunk]:
+        """Chunks whose metadata fields equal the given values (a list, tuple or set: any of them)."""
+        res = self._call(lambda c: c.get, where=chroma_where(match), include=["documents", "metadatas"])
         rows = zip(res["ids"], res["documents"], res["metadatas"], strict=True)
         return [Chunk.from_store(i, d, m) for i, d, m in rows]
 

@@ -29,6 +29,7 @@ from knowledge.stores.models import (
     create_schema,
     utcnow,
 )
+from knowledge.types import AnswerStatus
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def _to_answer(row: CuratedAnswerRow) -> CuratedAnswer:
     )
 
 
-STATUSES = ("draft", "published", "retired")
+STATUSES = tuple(AnswerStatus)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
@@ -80,6 +81,7 @@ class LoggedQuestion:
     thumbs_down: int = 0
     reports: int = 0
     comments: tuple[str, ...] = ()
+    llm_fallback: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,7 @@ class CurationStore:
                 }
                 row = existing.get(item["id"])
                 if row is None:
-                    s.add(CuratedAnswerRow(key=item["id"], status="published", origin="starter", **values))
+                    s.add(CuratedAnswerRow(key=item["id"], status=AnswerStatus.PUBLISHED, origin="starter", **values))
                     written += 1
                 elif any(getattr(row, k) != v for k, v in values.items()):
                     for k, v in values.items():
@@ -161,7 +163,7 @@ class CurationStore:
 
     def published(self) -> list[CuratedAnswer]:
         with self.session() as s:
-            rows = s.scalars(select(CuratedAnswerRow).where(CuratedAnswerRow.status == "published"))
+            rows = s.scalars(select(CuratedAnswerRow).where(CuratedAnswerRow.status == AnswerStatus.PUBLISHED))
             return [_to_answer(r) for r in rows]
 
     def get(self, answer_id: int) -> CuratedAnswer | None:
@@ -192,7 +194,7 @@ class CurationStore:
         with self.session() as s, s.begin():
             if answer_id is None:
                 key = "c-" + hashlib.sha256(f"{question}|{utcnow().isoformat()}".encode()).hexdigest()[:16]
-                row = CuratedAnswerRow(key=key, status="draft", origin="curator", **fields)
+                row = CuratedAnswerRow(key=key, status=AnswerStatus.DRAFT, origin="curator", **fields)
                 s.add(row)
                 s.flush()
                 self.audit(s, actor, "curated.create", f"#{row.id} {question}", answer)
@@ -232,17 +234,19 @@ class CurationStore:
         with self.session() as s:
             count, latest = s.execute(
                 select(func.count(CuratedAnswerRow.id), func.max(CuratedAnswerRow.updated_at)).where(
-                    CuratedAnswerRow.status == "published")
+                    CuratedAnswerRow.status == AnswerStatus.PUBLISHED)
             ).one()
         return int(count), str(latest)
 
     # ---- question log and feedback -----------------------------------------------------------------
     def log_question(self, question: str, mode: str, answer: str, top_score: float, latency_ms: float,
-                     flagged: bool = False, topic: str = "", curated_id: int | None = None) -> int:
+                     flagged: bool = False, topic: str = "", curated_id: int | None = None,
+                     llm_fallback: str = "") -> int:
         """Record one answered question; returns its id (feedback refers to it)."""
         with self.session() as s, s.begin():
             row = QuestionLogRow(question=question[:2000], mode=mode, answer=answer[:4000], top_score=top_score,
-                                 latency_ms=latency_ms, flagged=flagged, topic=topic[:32], curated_id=curated_id)
+                                 latency_ms=latency_ms, flagged=flagged, topic=topic[:32], curated_id=curated_id,
+                                 llm_fallback=llm_fallback[:200] or None)
             s.add(row)
             s.flush()
             return int(row.id)
@@ -279,7 +283,7 @@ class CurationStore:
             out.append(LoggedQuestion(
                 r.id, r.asked_at, r.question, r.mode, r.answer, r.topic or "",
                 sum(1 for f in fb if f.rating > 0), sum(1 for f in fb if f.rating < 0), sum(1 for f in fb if f.report),
-                tuple(f.comment for f in fb if f.comment),
+                tuple(f.comment for f in fb if f.comment), r.llm_fallback or "",
             ))
         return out
 

@@ -40,7 +40,7 @@ class CuratedAnswerRow(Base):
     answer: Mapped[str] = mapped_column(Text)
     articles: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of article ids
     verdict: Mapped[str] = mapped_column(String(16), default="")
-    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)  # draft/published/retired
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)  # knowledge.types.AnswerStatus
     origin: Mapped[str] = mapped_column(String(16), default="curator")  # starter / curator
     reviewer: Mapped[str] = mapped_column(String(64), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
@@ -58,6 +58,7 @@ class QuestionLogRow(Base):
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     topic: Mapped[str | None] = mapped_column(String(32), nullable=True, default="")
     curated_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    llm_fallback: Mapped[str | None] = mapped_column(String(200), nullable=True)  # why the LLM was not used
 
 
 class FeedbackRow(Base):
@@ -104,7 +105,7 @@ class DocumentRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source: Mapped[str] = mapped_column(String(1024), unique=True)
     title: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(16), default="active", index=True)  # active / retired
+    status: Mapped[str] = mapped_column(String(16), default="active", index=True)  # knowledge.types.DocumentStatus
     stored_path: Mapped[str] = mapped_column(String(1024), default="")
     content_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
     updated_by: Mapped[str] = mapped_column(String(64), default="")
