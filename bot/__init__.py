@@ -1,1 +1,1 @@
-"""Answering: retrieval, fusion, curated answers, composers, citations, safety, evaluation."""
+"""AskScience answering and serving: the answer engine, the curator side, the web layer and the command line."""

@@ -8,7 +8,8 @@ width inside Chinese text. Real content is never dropped: only debris with no se
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from knowledge.normal import fold_width
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(f"[{CJK}]")
@@ -34,15 +35,7 @@ def _is_cjk(ch: str) -> bool:
 
 def normalise_width(text: str) -> str:
     """Full-width letters/digits → ASCII; ASCII punctuation touching Chinese → full-width."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
-            ch = unicodedata.normalize("NFKC", ch)
-        elif ch in "\u3000\u00a0":
-            ch = " "
-        out.append(ch)
-    text = "".join(out)
+    text = fold_width(text)
     pairs = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
     chars = list(text)
     for i, ch in enumerate(chars):

@@ -15,8 +15,9 @@ import yaml
 from ingest.encoding import decode_bytes
 from knowledge import texts
 from knowledge.errors import IngestError
+from knowledge.types import SUPPORTED_SUFFIXES
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
+__all__ = ["SUPPORTED_SUFFIXES", "LoadedDocument", "load_file"]
 MAX_DOCX_UNZIPPED = 200 * 1024 * 1024
 
 
@@ -210,7 +211,8 @@ def load_file(path: Path, data: bytes | None = None) -> LoadedDocument:
     """Load one file. Raises :class:`IngestError` with a reason a curator can act on."""
     loader = LOADERS.get(path.suffix.lower())
     if loader is None:
-        raise IngestError(texts.INGEST_UNSUPPORTED.format(suffix=path.suffix or path.name))
+        raise IngestError(texts.INGEST_UNSUPPORTED.format(suffix=path.suffix or path.name,
+                                                          supported=" ".join(SUPPORTED_SUFFIXES)))
     if data is None:
         try:
             data = path.read_bytes()

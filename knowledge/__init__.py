@@ -1,1 +1,2 @@
-"""The knowledge base: stores (Chroma, keyword index, curation DB) and the shipped starter content."""
+"""Vocabulary and storage: settings, errors, strings, types, the knowledge-base index, the database
+stores and the shipped content."""

@@ -4,7 +4,7 @@
 INGEST_EMPTY = "文件是空的（没有可读的文字），已跳过。"
 INGEST_BINARY = "这不是文本文件（内容是二进制数据），请确认文件类型是否正确。"
 INGEST_UNDECODABLE = "无法识别文件的文字编码（试过 UTF-8、UTF-16、GB18030/GBK），请另存为 UTF-8 后再上传。"
-INGEST_UNSUPPORTED = "不支持的文件类型「{suffix}」；支持 .txt .md .html .htm .pdf .docx。"
+INGEST_UNSUPPORTED = "不支持的文件类型「{suffix}」；支持 {supported}。"
 INGEST_SCANNED_PDF = "这个 PDF 没有文字层（可能是扫描件或图片），需要先做 OCR 文字识别才能入库。"
 INGEST_ENCRYPTED_PDF = "这个 PDF 已加密，请先去除密码保护再上传。"
 INGEST_BROKEN_PDF = "PDF 文件已损坏，无法读取：{detail}"
@@ -17,6 +17,8 @@ INGEST_DISK_FULL = (
     "磁盘空间不足（剩余 {free:.0f} MB，这批内容约需 {need:.0f} MB），未写入，知识库保持原样。请清理磁盘后重新入库。"
 )
 INGEST_STORE_FAILED = "写入知识库失败：{detail}"
+
+NO_SUFFIX = "无"
 
 # Ingestion report
 REPORT_INGESTED = "已入库"
@@ -77,6 +79,11 @@ ASK_BUTTON = "提问"
 NEW_CHAT = "新对话"
 READING_LEVEL = "阅读难度"
 READING_LEVELS = ["少儿", "大众", "专业"]
+DEFAULT_READING_LEVEL = "大众"
+CHAT_LABEL = "问答"
+REVIEWED_BY = "审核：{name}"
+SOURCE_UNTITLED = "资料"
+VERDICT_LINE = "结论：{verdict}。"
 EXTRACTIVE_MODE_NOTE = (
     "当前为资料摘录模式：回答直接引用知识库里的科普文章原文（方括号数字是出处），"
     "阅读难度选项在 AI 归纳模式下生效。"
@@ -188,7 +195,7 @@ class Console:
     TAB_CURATED = "审核解答"
     TAB_DASHBOARD = "数据看板"
     TAB_AUDIT = "操作记录"
-    UPLOAD_FILES = "选择文件（可多选：.txt .md .html .pdf .docx）"
+    UPLOAD_FILES = "选择文件（可多选：{types}）"
     UPLOAD_START = "开始入库"
     UPLOAD_PROGRESS = "已处理 {done}/{total} 个文件，已嵌入 {chunks} 个片段"
     UPLOAD_SUMMARY = (
@@ -231,3 +238,17 @@ class Console:
     DASH_KEYWORDS = "热门关键词"
     DASH_FEEDBACK = "市民反馈"
     AUDIT_COLUMNS = ("时间（UTC）", "操作人", "操作", "对象", "详情")
+
+
+class Chart:
+    """Field names of the dashboard's data frames (they are the axis labels the curator reads)."""
+
+    DATE = "日期"
+    QUESTIONS = "提问数"
+    CATEGORY = "类别"
+    MODE = "回答方式"
+    TOPIC = "主题"
+    KEYWORD = "关键词"
+    TIMES = "次数"
+    FEEDBACK = "反馈"
+    CHUNK_HEADERS = ("#", "小标题", "片段")

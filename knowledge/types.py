@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from knowledge.normal import fold_id
+
+# File types the loaders read (ingest/loaders.py); curator uploads are limited further by settings.
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
 
 
 class AnswerStatus(StrEnum):
@@ -25,7 +29,7 @@ class DocumentStatus(StrEnum):
 
 def normalise_for_id(text: str) -> str:
     """Width-fold and collapse whitespace so cosmetic differences do not change a chunk id."""
-    return " ".join(unicodedata.normalize("NFKC", text).split())
+    return fold_id(text)
 
 
 def chunk_id(source: str, text: str) -> str:

@@ -16,7 +16,6 @@ import re
 import statistics
 import sys
 import time
-import unicodedata
 from pathlib import Path
 
 from bot.engine.factory import build_service
@@ -26,6 +25,7 @@ from ingest.loaders import LoadedDocument
 from ingest.pipeline import PIPELINE_VERSION, IngestPipeline
 from knowledge.index.base import KnowledgeBase
 from knowledge.index.embedders import build_embedder
+from knowledge.normal import fold_key
 from knowledge.settings import Settings
 
 _NORM_DROP = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -33,7 +33,7 @@ _NORM_DROP = re.compile(r"[\s\W_]+", re.UNICODE)
 
 def normalise_answer(text: str) -> str:
     """Width-folded, lower-cased, without whitespace and punctuation (for answer_hit)."""
-    return _NORM_DROP.sub("", unicodedata.normalize("NFKC", text).lower())
+    return _NORM_DROP.sub("", fold_key(text))
 
 
 def read_jsonl(path: Path) -> list[dict]:

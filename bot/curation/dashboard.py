@@ -14,6 +14,7 @@ from bot.engine.types import Mode
 from knowledge import texts
 from knowledge.stores.curation import CurationStore
 from knowledge.stores.models import utcnow
+from knowledge.texts import Chart as C
 
 _KEYWORD = re.compile(r"[\u4e00-\u9fff0-9a-z.]{2,}")
 
@@ -44,8 +45,8 @@ def build_dashboard(store: CurationStore, tokens: Callable[[str], list[str]], da
     answered = Counter(q.asked_at.date().isoformat() for q in questions if q.mode != Mode.NO_ANSWER)
     unanswered = Counter(q.asked_at.date().isoformat() for q in questions if q.mode == Mode.NO_ANSWER)
     per_day = pd.DataFrame(
-        [{"日期": d, "类别": texts.DASH_ANSWERED, "提问数": answered.get(d, 0)} for d in day_index]
-        + [{"日期": d, "类别": texts.DASH_UNANSWERED, "提问数": unanswered.get(d, 0)} for d in day_index])
+        [{C.DATE: d, C.CATEGORY: texts.DASH_ANSWERED, C.QUESTIONS: answered.get(d, 0)} for d in day_index]
+        + [{C.DATE: d, C.CATEGORY: texts.DASH_UNANSWERED, C.QUESTIONS: unanswered.get(d, 0)} for d in day_index])
     total = len(questions)
     share = (total - sum(unanswered.values())) / total if total else 0.0
     modes = Counter(texts.MODE_LABELS.get(q.mode, q.mode) for q in questions)
@@ -56,16 +57,16 @@ def build_dashboard(store: CurationStore, tokens: Callable[[str], list[str]], da
     up = Counter(q.asked_at.date().isoformat() for q in questions for _ in range(q.thumbs_up))
     down = Counter(q.asked_at.date().isoformat() for q in questions for _ in range(q.thumbs_down))
     feedback = pd.DataFrame(
-        [{"日期": d, "反馈": texts.DASH_UP, "次数": up.get(d, 0)} for d in day_index]
-        + [{"日期": d, "反馈": texts.DASH_DOWN, "次数": down.get(d, 0)} for d in day_index])
+        [{C.DATE: d, C.FEEDBACK: texts.DASH_UP, C.TIMES: up.get(d, 0)} for d in day_index]
+        + [{C.DATE: d, C.FEEDBACK: texts.DASH_DOWN, C.TIMES: down.get(d, 0)} for d in day_index])
     for frame in (per_day, feedback):
-        frame["日期"] = pd.to_datetime(frame["日期"])
+        frame[C.DATE] = pd.to_datetime(frame[C.DATE])
     fallbacks = Counter(q.llm_fallback for q in questions if q.llm_fallback)
     attempts = sum(1 for q in questions if q.mode == Mode.LLM) + sum(fallbacks.values())
     return DashboardData(
         per_day, share, total,
-        pd.DataFrame(modes.most_common(), columns=["回答方式", "提问数"]),
-        pd.DataFrame(topics.most_common(top), columns=["主题", "提问数"]),
-        pd.DataFrame(words.most_common(top), columns=["关键词", "次数"]),
+        pd.DataFrame(modes.most_common(), columns=[C.MODE, C.QUESTIONS]),
+        pd.DataFrame(topics.most_common(top), columns=[C.TOPIC, C.QUESTIONS]),
+        pd.DataFrame(words.most_common(top), columns=[C.KEYWORD, C.TIMES]),
         feedback, sum(fallbacks.values()), attempts, tuple(fallbacks.most_common(5)),
     )

@@ -96,7 +96,8 @@ class CuratorService:
     def _check_upload(self, upload: Upload) -> tuple[bytes | None, str]:
         suffix = Path(upload.name).suffix.lower()
         if suffix not in self.settings.allowed_upload_types:
-            return None, texts.UPLOAD_BAD_TYPE.format(suffix=suffix or "无", allowed=self.settings.upload_types)
+            return None, texts.UPLOAD_BAD_TYPE.format(suffix=suffix or texts.NO_SUFFIX,
+                                                      allowed=self.settings.upload_types)
         try:
             size = upload.path.stat().st_size
             if size > self.settings.upload_max_mb * 1024 * 1024:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 
 from bot.engine.types import Composed, Source
 from ingest.splitter import split_sentences
+from knowledge.texts import DEFAULT_READING_LEVEL as DEFAULT_LEVEL
 
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -42,7 +43,7 @@ class ExtractiveComposer:
         self.topic_discount = topic_discount
 
     def compose(self, question: str, sources: list[Source], history: list[tuple[str, str]] | None = None,
-                level: str = "大众") -> Composed:
+                level: str = DEFAULT_LEVEL) -> Composed:
         q_tokens = set(self._tokens(question))
         q_grams = _bigrams(question)
         found: list[tuple[float, int, int, str, frozenset[str], set[str]]] = []
@@ -93,7 +94,7 @@ class ExtractiveComposer:
         return Composed("".join(parts), sorted(highlights), highlights)
 
     def stream(self, question: str, sources: list[Source], history: object = None,
-               level: str = "大众") -> Iterator[str | Composed]:
+               level: str = DEFAULT_LEVEL) -> Iterator[str | Composed]:
         composed = self.compose(question, sources, history, level)
         yield composed.text
         yield composed

@@ -24,6 +24,7 @@ from bot.engine.prompts import build_answer_messages, build_rewrite_messages
 from bot.engine.types import Composed, Source
 from knowledge.errors import LLMUnavailable
 from knowledge.settings import Settings
+from knowledge.texts import DEFAULT_READING_LEVEL as DEFAULT_LEVEL
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +152,8 @@ class LLMComposer:
             raise LLMUnavailable("LLM stream ended before the answer was complete")
 
     def stream(
-        self, question: str, sources: list[Source], history: list[tuple[str, str]] | None = None, level: str = "大众"
+        self, question: str, sources: list[Source], history: list[tuple[str, str]] | None = None,
+        level: str = DEFAULT_LEVEL,
     ) -> Iterator[str | Composed]:
         """Yield text deltas as tokens arrive, then a ``Composed`` as the last item.
 
@@ -177,7 +179,8 @@ class LLMComposer:
         yield Composed(text=text.strip(), cited=cited)
 
     def compose(
-        self, question: str, sources: list[Source], history: list[tuple[str, str]] | None = None, level: str = "大众"
+        self, question: str, sources: list[Source], history: list[tuple[str, str]] | None = None,
+        level: str = DEFAULT_LEVEL,
     ) -> Composed:
         """The whole answer at once (consumes ``stream``). Raises ``LLMUnavailable`` like ``stream``."""
         for item in self.stream(question, sources, history, level):

@@ -8,6 +8,7 @@ import unicodedata
 from opencc import OpenCC
 
 from knowledge.index.glossary import Glossary
+from knowledge.normal import fold_width
 
 _SPACES = re.compile(r"\s+")
 
@@ -23,13 +24,7 @@ class QueryNormalizer:
     def clean(self, question: str) -> str:
         """Width-folded, simplified-Chinese, single-spaced question (no expansion)."""
         text = "".join(ch for ch in question if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
-        folded = []
-        for ch in text:
-            code = ord(ch)
-            if 0xFF01 <= code <= 0xFF5E and ch not in "，。！？；：（）":
-                ch = unicodedata.normalize("NFKC", ch)
-            folded.append(ch)
-        return _SPACES.sub(" ", self._t2s.convert("".join(folded))).strip()
+        return _SPACES.sub(" ", self._t2s.convert(fold_width(text))).strip()
 
     def expand(self, question: str) -> str:
         """Append the glossary term for every lay synonym found (心梗 → 心肌梗死)."""

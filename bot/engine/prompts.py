@@ -13,9 +13,10 @@ from langchain_core.messages import BaseMessage
 from langchain_core.prompts import ChatPromptTemplate
 
 from bot.engine.types import Source
+from knowledge import texts
 
-LEVELS = ("少儿", "大众", "专业")
-DEFAULT_LEVEL = "大众"
+LEVELS = tuple(texts.READING_LEVELS)
+DEFAULT_LEVEL = texts.DEFAULT_READING_LEVEL
 
 LEVEL_RULES = {
     "少儿": (

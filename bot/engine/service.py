@@ -134,7 +134,7 @@ class AnswerService:
                                               chunk.extra.get("reviewed_at", ""), chunk.extra.get("topic", "")))
         text = hit.answer + ("".join(f"[{c.number}]" for c in citations) if citations else "")
         if hit.verdict:
-            text = f"结论：{hit.verdict}。{text}"
+            text = texts.VERDICT_LINE.format(verdict=hit.verdict) + text
         return Answer(text, Mode.CURATED, citations, notice=texts.CURATED_NOTICE, curated_id=hit.id)
 
     def _article_chunks(self, article_ids: tuple[str, ...]) -> list[Chunk]:

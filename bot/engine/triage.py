@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ import numpy as np
 import yaml
 
 import knowledge
+from knowledge.normal import fold_key
 
 KNOWLEDGE = Path(knowledge.__file__).resolve().parent
 MODEL_PATH = KNOWLEDGE / "triage.npz"
@@ -72,8 +72,7 @@ _SPACE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 def normalise(text: str) -> str:
     """Width, case and punctuation folded: what the n-grams are taken from."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    return _SPACE.sub(" ", text).strip()
+    return _SPACE.sub(" ", fold_key(text)).strip()
 
 
 def ngrams(text: str) -> Counter[str]:

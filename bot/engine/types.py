@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from bot.engine.triage import TriageResult
+from knowledge.texts import DEFAULT_READING_LEVEL as DEFAULT_LEVEL
 from knowledge.types import Chunk
 
 
@@ -58,7 +59,7 @@ class Composed:
 
 @dataclass
 class AskOptions:
-    reading_level: str = "大众"  # 少儿 / 大众 / 专业
+    reading_level: str = DEFAULT_LEVEL  # 少儿 / 大众 / 专业
     use_curated: bool = True
     log: bool = True
 
@@ -96,13 +97,13 @@ class Composer(Protocol):
     composer, or a scripted fake in unit tests."""
 
     def stream(self, question: str, sources: list[Source], history: list[tuple[str, str]] | None = None,
-               level: str = "大众") -> Iterator[str | Composed]:
+               level: str = DEFAULT_LEVEL) -> Iterator[str | Composed]:
         """Text so far as it grows (each item extends the last), then the final :class:`Composed`.
         Raises ``LLMUnavailable`` when the composer cannot answer (the service then quotes instead)."""
         ...
 
     def compose(self, question: str, sources: list[Source], history: list[tuple[str, str]] | None = None,
-                level: str = "大众") -> Composed: ...
+                level: str = DEFAULT_LEVEL) -> Composed: ...
 
 
 class RewritingComposer(Composer, Protocol):

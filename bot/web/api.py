@@ -18,8 +18,11 @@ log = logging.getLogger(__name__)
 
 
 class AskRequest(BaseModel):
-    question: str = Field(..., max_length=10_000)
-    history: list[tuple[str, str]] = Field(default_factory=list, max_length=20)
+    """Sizes are bounded by the request-body limit; the question limit and the history bounds are the
+    answer service's (one rule, one place)."""
+
+    question: str
+    history: list[tuple[str, str]] = Field(default_factory=list)
 
 
 def add_api(app: FastAPI, service: AnswerService, limiter: RateLimiter, trusted: frozenset[str]) -> None:

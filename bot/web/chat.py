@@ -125,16 +125,16 @@ def build_chat(service: AnswerService, limiter: RateLimiter, trusted: frozenset[
     hours = int(service.settings.file_cache_hours * 3600)
     with gr.Blocks(title=texts.PAGE_TITLE, delete_cache=(hours, hours)) as demo:
         gr.Markdown(texts.PAGE_INTRO)
-        chat = gr.Chatbot(label="问答", height=520, elem_id="chat", examples=examples or None,
+        chat = gr.Chatbot(label=texts.CHAT_LABEL, height=520, elem_id="chat", examples=examples or None,
                           feedback_options=("Like", "Dislike"), sanitize_html=True)
         log_ids = gr.State([])
         asked = gr.State([])
         with gr.Row():
-            box = gr.Textbox(placeholder=texts.QUESTION_PLACEHOLDER, show_label=False, scale=5, elem_id="question",
-                             max_length=service.settings.max_question_chars * 2)
+            box = gr.Textbox(placeholder=texts.QUESTION_PLACEHOLDER, show_label=False, scale=5, elem_id="question")
             send = gr.Button(texts.ASK_BUTTON, variant="primary", scale=1, elem_id="ask", min_width=80)
         with gr.Row():
-            level = gr.Radio(texts.READING_LEVELS, value="大众", label=texts.READING_LEVEL, scale=3)
+            level = gr.Radio(texts.READING_LEVELS, value=texts.DEFAULT_READING_LEVEL, label=texts.READING_LEVEL,
+                             scale=3)
             clear = gr.Button(texts.NEW_CHAT, scale=1, min_width=80)
         gr.Markdown(texts.LLM_MODE_NOTE if service.llm is not None else texts.EXTRACTIVE_MODE_NOTE,
                     elem_id="mode-note")

@@ -20,6 +20,7 @@ from ingest.pipeline import FileResult, IngestReport, Progress
 from knowledge import texts
 from knowledge.errors import AskScienceError
 from knowledge.stores.curation import CuratedAnswer
+from knowledge.texts import Chart as C
 from knowledge.types import AnswerStatus, DocumentStatus
 
 T = texts.Console
@@ -221,7 +222,8 @@ def build_console(curator: CuratorService) -> gr.Blocks:
         logout.click(None, None, None, js=_LOGOUT_JS)
         with gr.Tabs() as tabs:
             with gr.Tab(T.TAB_UPLOAD, id="upload"):
-                files = gr.File(label=T.UPLOAD_FILES, file_count="multiple", elem_id="upload-files")
+                types = " ".join(sorted(curator.settings.allowed_upload_types))
+                files = gr.File(label=T.UPLOAD_FILES.format(types=types), file_count="multiple", elem_id="upload-files")
                 start = gr.Button(T.UPLOAD_START, variant="primary", elem_id="upload-start")
                 summary = gr.Markdown(elem_id="upload-summary")
                 report = gr.Dataframe(headers=list(T.REPORT_COLUMNS), interactive=False, wrap=True,
@@ -240,7 +242,7 @@ def build_console(curator: CuratorService) -> gr.Blocks:
                     confirm = gr.Checkbox(label=T.DOC_CONFIRM_DELETE)
                     delete_btn = gr.Button(T.DOC_DELETE, variant="stop")
                 doc_message = gr.Markdown()
-                doc_chunks = gr.Dataframe(headers=["#", "小标题", "片段"], interactive=False, wrap=True,
+                doc_chunks = gr.Dataframe(headers=list(C.CHUNK_HEADERS), interactive=False, wrap=True,
                                           label=T.DOC_CHUNKS)
             with gr.Tab(T.TAB_REVIEW, id="review"):
                 gr.Markdown(T.REVIEW_HINT)
@@ -274,15 +276,15 @@ def build_console(curator: CuratorService) -> gr.Blocks:
             with gr.Tab(T.TAB_DASHBOARD, id="dashboard"):
                 dash_refresh = gr.Button(T.REFRESH)
                 dash_summary = gr.Markdown(elem_id="dash-summary")
-                per_day = gr.LinePlot(x="日期", y="提问数", color="类别", title=T.DASH_PER_DAY, y_lim=[0, None],
+                per_day = gr.LinePlot(x=C.DATE, y=C.QUESTIONS, color=C.CATEGORY, title=T.DASH_PER_DAY, y_lim=[0, None],
                                       x_axis_format="%m-%d", elem_id="dash-per-day")
                 with gr.Row():
-                    modes = gr.BarPlot(x="回答方式", y="提问数", title=T.DASH_MODES, y_lim=[0, None], sort="-y")
-                    feedback = gr.LinePlot(x="日期", y="次数", color="反馈", title=T.DASH_FEEDBACK, y_lim=[0, None],
-                                           x_axis_format="%m-%d")
+                    modes = gr.BarPlot(x=C.MODE, y=C.QUESTIONS, title=T.DASH_MODES, y_lim=[0, None], sort="-y")
+                    feedback = gr.LinePlot(x=C.DATE, y=C.TIMES, color=C.FEEDBACK, title=T.DASH_FEEDBACK,
+                                           y_lim=[0, None], x_axis_format="%m-%d")
                 with gr.Row():
-                    topics = gr.BarPlot(x="主题", y="提问数", title=T.DASH_TOPICS, y_lim=[0, None], sort="-y")
-                    keywords = gr.BarPlot(x="关键词", y="次数", title=T.DASH_KEYWORDS, y_lim=[0, None], sort="-y")
+                    topics = gr.BarPlot(x=C.TOPIC, y=C.QUESTIONS, title=T.DASH_TOPICS, y_lim=[0, None], sort="-y")
+                    keywords = gr.BarPlot(x=C.KEYWORD, y=C.TIMES, title=T.DASH_KEYWORDS, y_lim=[0, None], sort="-y")
             with gr.Tab(T.TAB_AUDIT, id="audit"):
                 audit_refresh = gr.Button(T.REFRESH)
                 audit_table = gr.Dataframe(headers=list(T.AUDIT_COLUMNS), interactive=False, wrap=True)

@@ -49,10 +49,10 @@ def render_answer(answer: Answer) -> str:
         snippet = _esc(c.snippet)
         for sentence in c.highlights:
             snippet = snippet.replace(_esc(sentence), f"<mark>{_esc(sentence)}</mark>")
-        reviewer = f"审核：{_esc(c.reviewer)}" if c.reviewer else ""
+        reviewer = texts.REVIEWED_BY.format(name=_esc(c.reviewer)) if c.reviewer else ""
         meta = " · ".join(x for x in (reviewer, _esc(c.reviewed_at)) if x)
         parts.append(
-            f"<details><summary>[{c.number}] {_esc(c.title) or '资料'}</summary>\n\n{snippet}\n\n"
+            f"<details><summary>[{c.number}] {_esc(c.title) or texts.SOURCE_UNTITLED}</summary>\n\n{snippet}\n\n"
             f"<small>{meta}</small></details>"
         )
     return "\n\n".join(parts)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from pathlib import Path
 
 import jieba
 
 from knowledge.index.glossary import Glossary
+from knowledge.normal import fold_key
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -42,6 +42,9 @@ class Tokenizer:
             tk.initialize()
             for word in self._glossary.words():
                 tk.add_word(word, freq=2000)
+                # tokens() folds case and the 5·12 middle dot, so the folded form must stay whole too
+                if (key := fold_key(word)) != word:
+                    tk.add_word(key, freq=2000)
             self._ready = tk
         return self._ready
 
@@ -54,5 +57,5 @@ class Tokenizer:
 
     def tokens(self, text: str) -> list[str]:
         """Keyword tokens: search-mode segmentation, lower-cased, width-folded, stopwords removed."""
-        folded = unicodedata.normalize("NFKC", text).lower()
+        folded = fold_key(text)
         return [t for t in self._jieba.cut_for_search(folded) if _WORD.search(t) and t not in STOPWORDS]

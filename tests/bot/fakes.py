@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from bot.engine.types import Composed, Source
 from knowledge.errors import LLMUnavailable
+from knowledge.texts import DEFAULT_READING_LEVEL as DEFAULT_LEVEL
 
 
 class ScriptedComposer:
@@ -18,7 +19,7 @@ class ScriptedComposer:
         self.calls: list[str] = []
 
     def stream(self, question: str, sources: list[Source], history: list[tuple[str, str]] | None = None,
-               level: str = "大众") -> Iterator[str | Composed]:
+               level: str = DEFAULT_LEVEL) -> Iterator[str | Composed]:
         self.calls.append(question)
         reply = self.replies.pop(0) if self.replies else LLMUnavailable("script exhausted")
         if isinstance(reply, Exception):
@@ -27,7 +28,7 @@ class ScriptedComposer:
         yield Composed(f"{reply}[1]", [1])
 
     def compose(self, question: str, sources: list[Source], history: list[tuple[str, str]] | None = None,
-                level: str = "大众") -> Composed:
+                level: str = DEFAULT_LEVEL) -> Composed:
         *_, last = self.stream(question, sources, history, level)
         assert isinstance(last, Composed)
         return last
