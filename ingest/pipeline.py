@@ -33,6 +33,8 @@ class FileResult:
     status: str
     chunks: int = 0
     reason: str = ""
+    title: str = ""  # the document's title (ingested or unchanged files)
+    content_hash: str = ""  # the pipeline's hash of the file's bytes (see IngestPipeline.content_hash)
 
 
 @dataclass
@@ -101,6 +103,8 @@ def chunk_document(doc: LoadedDocument, source: str, doc_hash: str, chunk_size: 
 class _Pending:
     source: str
     chunks: list[Chunk]
+    title: str = ""
+    content_hash: str = ""
 
 
 @dataclass
@@ -110,6 +114,7 @@ class _Item:
     source: str
     read: Callable[[], bytes]  # may raise OSError
     load: Callable[[bytes], LoadedDocument]  # may raise IngestError
+    content_hash: str = ""  # computed by the caller already (uploads): not hashed again
 
 
 class IngestPipeline:
@@ -122,6 +127,10 @@ class IngestPipeline:
         self.chunk_size = chunk_size
         self.chunk_overlap = chunk_overlap
         self.batch_size = batch_size
+
+    def content_hash(self, data: bytes) -> str:
+        """The one hash of a file's content: decides "unchanged" here and "duplicate" for uploads."""
+        return self._hash(data)
 
     def _hash(self, data: bytes) -> str:
         shape = f"{PIPELINE_VERSION}|{self.chunk_size}|{self.chunk_overlap}".encode()
@@ -138,6 +147,14 @@ class IngestPipeline:
                 self._prune(paths, present, states, report, progress)
 
         return self._ingest(items, progress or Progress(), after)
+
+    def ingest_files(self, files: Sequence[tuple[Path, bytes, str]], progress: Progress | None = None
+                     ) -> IngestReport:
+        """Ingest files already read and hashed by the caller: (path, bytes, content_hash). Nothing is
+        read or hashed a second time; each result carries the document's title and hash."""
+        items = [_Item(str(path.resolve()), lambda d=data: d, lambda d, p=path: load_file(p, d), digest)
+                 for path, data, digest in files]
+        return self._ingest(items, progress or Progress())
 
     def add_documents(self, docs: Sequence[tuple[str, LoadedDocument, str]], progress: Progress | None = None
                       ) -> IngestReport:
@@ -161,10 +178,12 @@ class IngestPipeline:
                     reason = texts.INGEST_UNREADABLE.format(detail=exc.strerror or exc)
                     self._record(report, progress, FileResult(item.source, "failed", reason=reason))
                     continue
-                doc_hash = self._hash(data)
+                doc_hash = item.content_hash or self._hash(data)
                 if state.complete(doc_hash):
                     self.kb.delete(sorted(state.ids_except(doc_hash)))  # left over from an interrupted run
-                    self._record(report, progress, FileResult(item.source, "unchanged", len(state.hashes[doc_hash])))
+                    self._record(report, progress, FileResult(item.source, "unchanged", len(state.hashes[doc_hash]),
+                                                              title=state.titles.get(doc_hash, ""),
+                                                              content_hash=doc_hash))
                     continue
                 try:
                     doc = item.load(data)
@@ -172,7 +191,7 @@ class IngestPipeline:
                 except IngestError as exc:
                     self._record(report, progress, FileResult(item.source, "failed", reason=str(exc)))
                     continue
-                pending.append(_Pending(item.source, chunks))
+                pending.append(_Pending(item.source, chunks, doc.title, doc_hash))
                 pending_chunks += len(chunks)
                 if pending_chunks >= self.batch_size * 4:
                     self._flush(pending, states, report, progress)
@@ -214,7 +233,8 @@ class IngestPipeline:
                 self.kb.write(p.chunks, vectors[start : start + n])
                 stale = states.get(source, SourceState()).all_ids - {c.id for c in p.chunks}
                 self.kb.delete(sorted(stale))
-                self._record(report, progress, FileResult(source, "ingested", n))
+                self._record(report, progress, FileResult(source, "ingested", n, title=p.title,
+                                                          content_hash=p.content_hash))
             except AskScienceError as exc:
                 self._record(report, progress, FileResult(source, "failed",
                                                           reason=texts.INGEST_STORE_FAILED.format(detail=exc)))

@@ -4,15 +4,12 @@ of defence) and leaves an audit entry."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy import select
 
 from bot.curation.dashboard import DashboardData, build_dashboard
 from bot.curation.review import ReviewGroup, ReviewQueue
@@ -23,7 +20,7 @@ from knowledge.index.base import KnowledgeBase
 from knowledge.settings import Settings
 from knowledge.stores.accounts import Accounts
 from knowledge.stores.curation import AuditEntry, CuratedAnswer, CurationStore
-from knowledge.stores.models import DocumentRow
+from knowledge.stores.documents import DocumentRegistry, Stored
 from knowledge.types import Chunk, DocumentStatus
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
@@ -84,6 +81,7 @@ class CuratorService:
         self.pipeline = pipeline
         self.accounts = accounts
         self.review = ReviewQueue(store, kb.embedder, settings.review_group_threshold)
+        self.documents_registry = DocumentRegistry(store)
         self._write_lock = threading.Lock()  # one knowledge-base change at a time
 
     def require(self, actor: str | None) -> str:
@@ -122,10 +120,15 @@ class CuratorService:
         return target
 
     def upload(self, actor: str, uploads: Sequence[Upload], progress: Progress | None = None) -> IngestReport:
-        """Check, store and ingest uploaded files. One bad file never stops the others."""
+        """Check, store and ingest uploaded files. One bad file never stops the others.
+
+        Each file is read once and hashed once (the pipeline's content hash). One decision per file:
+        refused (type, size, unreadable), a duplicate of a document under another name (refused),
+        or stored and handed to the pipeline, which says new / changed (ingested) or unchanged and
+        returns the title and hash the document registry keeps."""
         self.require(actor)
         report = IngestReport()
-        stored: list[tuple[Path, str, str]] = []  # path, original name, content hash
+        stored: list[tuple[Path, bytes, str, str]] = []  # path, bytes, content hash, original name
         batch: dict[str, str] = {}  # content hash -> stored name, for twins inside one upload
         with self._write_lock:
             for up in uploads:
@@ -133,8 +136,8 @@ class CuratorService:
                 if data is None:
                     report.results.append(FileResult(up.name, "failed", reason=problem))
                     continue
-                digest = hashlib.sha256(data).hexdigest()
-                twin = self._document_with_hash(digest)
+                digest = self.pipeline.content_hash(data)
+                twin = self.documents_registry.active_with_hash(digest)
                 twin_name = batch.get(digest) or (Path(twin.source).name if twin is not None else None)
                 if twin_name is not None and twin_name != safe_name(up.name):
                     reason = texts.UPLOAD_DUPLICATE.format(name=twin_name)
@@ -147,34 +150,23 @@ class CuratorService:
                     report.results.append(FileResult(up.name, "failed", reason=reason))
                     continue
                 batch[digest] = path.name
-                stored.append((path, up.name, digest))
-            run = self.pipeline.run([p for p, _, _ in stored], progress=progress)
+                stored.append((path, data, digest, up.name))
+            run = self.pipeline.ingest_files([(p, data, digest) for p, data, digest, _ in stored], progress)
             by_source = {r.path: r for r in run.results}
-            with self.store.session() as s, s.begin():
-                for path, name, digest in stored:
-                    result = by_source.get(str(path.resolve()))
-                    if result is None:
-                        continue
-                    report.results.append(FileResult(name, result.status, result.chunks, result.reason))
-                    if result.status == "failed":
-                        path.unlink(missing_ok=True)
-                        continue
-                    row = s.scalar(select(DocumentRow).where(DocumentRow.source == str(path.resolve())))
-                    if row is None:
-                        row = DocumentRow(source=str(path.resolve()))
-                        s.add(row)
-                    row.status, row.stored_path = DocumentStatus.ACTIVE, str(path)
-                    row.content_hash, row.updated_by = digest, actor
-                    row.title = self._title_of(str(path.resolve())) or name
-                self.store.audit(s, actor, "document.upload", ", ".join(u.name for u in uploads),
-                                 run.summary_line())
+            kept: list[Stored] = []
+            for path, _data, _digest, name in stored:
+                result = by_source.get(str(path.resolve()))
+                if result is None:
+                    continue
+                report.results.append(FileResult(name, result.status, result.chunks, result.reason))
+                if result.status == "failed":
+                    path.unlink(missing_ok=True)
+                    continue
+                kept.append(Stored(str(path.resolve()), str(path), result.content_hash, result.title or name))
+            self.documents_registry.record_uploads(actor, kept, ", ".join(u.name for u in uploads),
+                                                   run.summary_line())
             report.total_chunks = run.total_chunks
         return report
-
-    def _document_with_hash(self, digest: str) -> DocumentRow | None:
-        with self.store.session() as s:
-            return s.scalar(select(DocumentRow).where(DocumentRow.content_hash == digest,
-                                                      DocumentRow.status == DocumentStatus.ACTIVE))
 
     def _title_of(self, source: str) -> str:
         chunks = self.kb.find(source=source, position=0)
@@ -193,8 +185,7 @@ class CuratorService:
             if int(meta.get("position", 1)) == 0 or not entry["title"]:
                 entry["title"] = str(meta.get("title", "")) or entry["title"]
                 entry["topic"] = str(meta.get("topic", "")) or entry["topic"]
-        with self.store.session() as s:
-            rows = {r.source: r for r in s.scalars(select(DocumentRow))}
+        rows = self.documents_registry.all()
         out = []
         for source, entry in found.items():
             row = rows.get(source)
@@ -222,30 +213,22 @@ class CuratorService:
         with self._write_lock:
             ids = sorted(self.kb.sources().get(source, _EMPTY).all_ids)
             title = self._title_of(source)
-            with self.store.session() as s, s.begin():
-                row = s.scalar(select(DocumentRow).where(DocumentRow.source == source))
-                if row is None:
-                    row = DocumentRow(source=source, stored_path=source if Path(source).exists() else "")
-                    s.add(row)
-                row.status, row.updated_by, row.title = DocumentStatus.RETIRED, actor, title or row.title
-                self.store.audit(s, actor, "document.retire", Path(source).name, f"{len(ids)} chunks")
-                self.kb.delete(ids)
+            self.kb.delete(ids)  # first: the registry and the audit then record what really happened
             self.kb.sync_keywords()
+            self.documents_registry.set_status(actor, source, DocumentStatus.RETIRED, "document.retire",
+                                               f"{len(ids)} chunks", title=title,
+                                               stored_path=source if Path(source).exists() else "")
         return len(ids)
 
     def restore_document(self, actor: str, source: str) -> IngestReport:
         self.require(actor)
         with self._write_lock:
-            with self.store.session() as s:
-                row = s.scalar(select(DocumentRow).where(DocumentRow.source == source))
-            if row is None or not row.stored_path or not Path(row.stored_path).exists():
+            record = self.documents_registry.get(source)
+            if record is None or not record.stored_path or not Path(record.stored_path).exists():
                 raise CuratorInputError(texts.DOC_CANNOT_RESTORE)
-            report = self.pipeline.run([Path(row.stored_path)])
-            with self.store.session() as s, s.begin():
-                row = s.scalar(select(DocumentRow).where(DocumentRow.source == source))
-                if row is not None and not report.failed:
-                    row.status, row.updated_by = DocumentStatus.ACTIVE, actor
-                self.store.audit(s, actor, "document.restore", Path(source).name, report.summary_line())
+            report = self.pipeline.run([Path(record.stored_path)])
+            status = DocumentStatus.RETIRED if report.failed else DocumentStatus.ACTIVE
+            self.documents_registry.set_status(actor, source, status, "document.restore", report.summary_line())
         return report
 
     def delete_document(self, actor: str, source: str) -> int:
@@ -254,13 +237,9 @@ class CuratorService:
         with self._write_lock:
             ids = sorted(self.kb.sources().get(source, _EMPTY).all_ids)
             upload_root = self.settings.upload_dir.resolve()
-            with self.store.session() as s, s.begin():
-                row = s.scalar(select(DocumentRow).where(DocumentRow.source == source))
-                if row is not None:
-                    s.delete(row)
-                self.store.audit(s, actor, "document.delete", Path(source).name, f"{len(ids)} chunks")
-                self.kb.delete(ids)
+            self.kb.delete(ids)
             self.kb.sync_keywords()
+            self.documents_registry.delete(actor, source, f"{len(ids)} chunks")
             path = Path(source).resolve()
             if path.parent == upload_root and path.is_file():
                 path.unlink()

@@ -34,6 +34,7 @@ class SourceState:
 
     hashes: dict[str, set[str]] = field(default_factory=dict)  # doc_hash -> chunk ids
     expected: dict[str, int] = field(default_factory=dict)  # doc_hash -> n_chunks
+    titles: dict[str, str] = field(default_factory=dict)  # doc_hash -> document title
 
     def complete(self, doc_hash: str) -> bool:
         ids = self.hashes.get(doc_hash)
@@ -116,6 +117,8 @@ class KnowledgeBase:
             doc_hash = str(meta.get("doc_hash", ""))
             state.hashes.setdefault(doc_hash, set()).add(cid)
             state.expected[doc_hash] = int(meta.get("n_chunks", 0))
+            if meta.get("title"):
+                state.titles.setdefault(doc_hash, str(meta["title"]))
         return states
 
     def write(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
