@@ -37,8 +37,8 @@ LLM_UNCITED_NOTICE = "提示：这段 AI 归纳没有找到对应的出处，请
 CURATED_NOTICE = "这是经过科普传播员审核的解答。"
 MEDICAL_DISCLAIMER = "以上为科普信息，不能代替医生的诊断和治疗；身体不适请及时就医。"
 # Safety triage (bot/triage.py): what a person in danger reads first
-SAFETY_EMERGENCY_TITLE = "紧急情况（{label}）：请立即拨打 {call}"
-SAFETY_DANGER_TITLE = "危险情况（{label}）：请先离开危险区域，拨打 {call}"
+SAFETY_EMERGENCY_TITLE = "紧急情况：{label}。请立即拨打 {call}"
+SAFETY_DANGER_TITLE = "危险情况：{label}。请先离开危险区域，拨打 {call}"
 SAFETY_AVOID = "切记：{avoid}"
 SAFETY_FOLLOWS = "以下是相关的科普资料，供参考："
 SELF_HARM_MESSAGE = (

@@ -141,20 +141,47 @@ def search(rows: list[Row], emb: np.ndarray | None, weights: tuple[float, ...]) 
     return best[1], best[2], best[3], best[4]
 
 
+def situation_search(rows: list[Row], emb: np.ndarray | None, weights: tuple[float, ...]) -> tuple[float, float]:
+    """C and embedding weight of the situation head, by 5-fold accuracy on the alarm rows alone
+    (which first-aid steps a person gets matters as much as the alarm itself)."""
+    idx = [i for i, r in enumerate(rows) if r.level in ALARM]
+    labels = [rows[i].situation for i in idx]
+    best = (-1.0, 8.0, weights[0])
+    for weight in weights:
+        for c in (8.0, 32.0, 128.0):
+            right = 0
+            for tr, te in StratifiedKFold(5, shuffle=True, random_state=7).split(idx, labels):
+                texts = [rows[idx[i]].text for i in tr]
+                vocab, idf = vocabulary(texts)
+                sub_emb = None if emb is None else emb[[idx[i] for i in tr]]
+                model = fit(design(texts, vocab, idf, sub_emb, weight), [labels[i] for i in tr], c)
+                test_emb = None if emb is None else emb[[idx[i] for i in te]]
+                pred = model.predict(design([rows[idx[i]].text for i in te], vocab, idf, test_emb, weight))
+                right += sum(p == labels[i] for p, i in zip(pred, te, strict=True))
+            accuracy = right / len(idx)
+            print(f"  situation head C={c:g} weight={weight:g}: cross-validated accuracy {accuracy:.3f}", flush=True)
+            if accuracy > best[0]:
+                best = (accuracy, c, weight)
+    return best[1], best[2]
+
+
 def train_heads(rows: list[Row], vocab: list[str], idf: np.ndarray, emb: np.ndarray | None, weight: float,
-                c: float, suffix: str) -> dict[str, np.ndarray]:
+                c: float, suffix: str, situation_c: float, situation_weight: float) -> dict[str, np.ndarray]:
     texts = [r.text for r in rows]
     x = design(texts, vocab, idf, emb, weight)
     alarm_rows = [i for i, r in enumerate(rows) if r.level in ALARM]
+    xs = design([texts[i] for i in alarm_rows], vocab, idf, None if emb is None else emb[alarm_rows],
+                situation_weight)
     out = {}
-    for head, model in (("level", fit(x, [r.level for r in rows], c)),
-                        ("situation", fit(x[alarm_rows], [rows[i].situation for i in alarm_rows], c))):
+    for head, model, w in (("level", fit(x, [r.level for r in rows], c), weight),
+                           ("situation", fit(xs, [rows[i].situation for i in alarm_rows], situation_c),
+                            situation_weight)):
         name = head + suffix
         out[f"{name}_classes"] = np.array(model.classes_)
         out[f"{name}_coef"] = model.coef_[:, :len(vocab)].astype(np.float16)
         out[f"{name}_intercept"] = model.intercept_.astype(np.float32)
         if emb is not None:
-            out[f"{name}_ecoef"] = (model.coef_[:, len(vocab):] * weight).astype(np.float32)
+            out[f"{name}_ecoef"] = (model.coef_[:, len(vocab):] * w).astype(np.float32)
     return out
 
 
@@ -176,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"heads{suffix or ' with the ' + embedder.name + ' embedding'}:")
         c, weight, thresholds, figures = search(rows, matrix_emb, weights)
         print(f"  chosen C={c:g} weight={weight:g}: {figures}")
-        arrays.update(train_heads(rows, vocab, idf, matrix_emb, weight, c, suffix))
+        s_c, s_weight = situation_search(rows, matrix_emb, weights)
+        arrays.update(train_heads(rows, vocab, idf, matrix_emb, weight, c, suffix, s_c, s_weight))
         thresholds_all.update({k + suffix: v for k, v in thresholds.items()})
     np.savez_compressed(
         args.out, vocab=np.array(vocab), idf=idf, embedder=np.array(embedder.name), **arrays,

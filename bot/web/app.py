@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import threading
 
 for _name, _value in {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1",
                       "ANONYMIZED_TELEMETRY": "False"}.items():
@@ -43,7 +44,8 @@ def create_app(settings: Settings) -> FastAPI:
         print(texts.FIRST_START)
         report = load_starter(settings.starter_dir, pipeline, service.store, ConsoleProgress())
         print(report.summary_line())
-    service.kb.tokenizer.warm_up()
+    # the jieba dictionary (~1 s) loads while the rest starts; a question arriving first waits for it
+    threading.Thread(target=service.kb.tokenizer.warm_up, name="jieba-warm-up", daemon=True).start()
     if service.curated is not None:
         service.curated.refresh()
     accounts = Accounts(service.store, settings.session_hours, settings.login_max_failures,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from pathlib import Path
 
 import jieba
@@ -30,11 +31,16 @@ class Tokenizer:
         self._glossary = glossary
         self._cache_dir = cache_dir
         self._ready: jieba.Tokenizer | None = None
+        self._init_lock = threading.Lock()  # a first question during a background warm-up waits for it
 
     @property
     def _jieba(self) -> jieba.Tokenizer:
-        """The dictionary is built on first use (~0.5 s); call :meth:`warm_up` at start-up."""
-        if self._ready is None:
+        """The dictionary is built on first use (~0.5–1 s); :meth:`warm_up` does it ahead."""
+        if self._ready is not None:
+            return self._ready
+        with self._init_lock:
+            if self._ready is not None:
+                return self._ready
             tk = jieba.Tokenizer()
             if self._cache_dir is not None:
                 self._cache_dir.mkdir(parents=True, exist_ok=True)

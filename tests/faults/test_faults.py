@@ -167,7 +167,18 @@ def test_kill_9_while_publishing_leaves_no_half_published_answer(tmp_path: Path)
     url = f"sqlite:///{db}"
     proc = subprocess.Popen([sys.executable, "-c", PUBLISHER, url], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
-    time.sleep(1.5)
+
+    def changes_so_far() -> int:
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+                return int(conn.execute("select count(*) from audit_log where action in "
+                                        "('curated.published', 'curated.retired')").fetchone()[0])
+        except sqlite3.Error:  # busy this instant
+            return 0
+
+    deadline = time.monotonic() + 120
+    while changes_so_far() < 40 and time.monotonic() < deadline:  # mid-loop, well past the first round
+        time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
 

@@ -1,4 +1,3 @@
-from pathlib import Path
 
 import pytest
 
@@ -84,6 +83,3 @@ def test_empty_and_whitespace_only() -> None:
     assert clean_text("") == ""
     assert clean_text(" \n\n\u3000 \n") == ""
 
-
-def test_golden_file_exists() -> None:
-    assert Path(GOLDEN).is_file()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from knowledge import texts
 from tests.conftest import ROOT
 from tests.web.conftest import LiveApp
 
@@ -82,17 +83,18 @@ def test_an_emergency_shows_the_red_box_first(browser: Browser, live_app: LiveAp
     page = _page(browser, width, 900)
     page.goto(live_app.url + "/")
     _ask(page, "孩子掉进池塘刚被捞上来，没有呼吸了，怎么办")
+    expect(page.locator("#chat")).to_contain_text(texts.MODE_LABELS["safety"], timeout=30_000)  # final answer
     box = page.locator("#chat .safety-box").last
-    expect(box).to_be_visible(timeout=30_000)
+    expect(box).to_be_visible()
     expect(box).to_contain_text("120")
     expect(box.locator("li").first).to_be_visible()
-    answer = page.locator("#chat .message-row").last  # the whole answer bubble
-    first = answer.locator(".safety-box, strong, p, details").first
-    assert "safety-box" in (first.get_attribute("class") or "") or first.locator("xpath=ancestor::div[contains("
-                                                                             "@class,'safety-box')]").count()
-    box_top = box.bounding_box()["y"]
-    for other in answer.locator("details").all():
-        assert other.bounding_box()["y"] > box_top  # sources come after the box
+    order = page.evaluate("""() => {
+        const box = [...document.querySelectorAll('#chat .safety-box')].pop();
+        const bubble = box.closest('.message') || box.parentElement;
+        const text = bubble.innerText;
+        return {boxAt: text.indexOf(box.innerText.slice(0, 8)), badgeAt: text.indexOf('【')};
+    }""")
+    assert order["boxAt"] == 0 and order["badgeAt"] > 0, order  # the box is the first thing in the answer
     color = box.evaluate("e => getComputedStyle(e).backgroundColor")
     assert color == "rgb(185, 28, 28)", color  # the red box, not a footnote
     if width == 375:
@@ -145,7 +147,8 @@ def test_curator_uploads_publishes_and_a_citizen_receives_it(browser: Browser, l
         const t = document.body.innerText; if (t.includes('已处理')) window.__seen.push(t.length); })
         .observe(document.body, {subtree: true, childList: true, characterData: true}); }""")
     page.locator("#upload-files input[type=file]").set_input_files([str(doc), str(bad)])
-    page.wait_for_timeout(1500)
+    expect(page.locator("#upload-files")).to_contain_text(bad.name, timeout=30_000)  # both files are up
+    expect(page.locator("#upload-files")).to_contain_text(doc.name, timeout=30_000)
     page.click("#upload-start")
     expect(page.locator("#upload-summary")).to_contain_text("入库完成", timeout=60_000)
     report = page.locator("#upload-report")
@@ -190,5 +193,4 @@ def test_dashboard_shows_plots(browser: Browser, live_app: LiveApp, tmp_path: Pa
     page.get_by_role("tab", name="数据看板").click()
     expect(page.locator("#dash-summary")).to_contain_text("个提问", timeout=30_000)
     expect(page.locator("canvas, svg.marks").first).to_be_visible(timeout=30_000)
-    page.wait_for_timeout(1500)
     _shot(page, "curator-dashboard.png", tmp_path)
