@@ -11,6 +11,11 @@ from ingest.splitter import split_sentences
 from knowledge.texts import DEFAULT_READING_LEVEL as DEFAULT_LEVEL
 
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+# Sentences that talk to an assistant instead of about the world (a planted prompt injection) are
+# never quoted as an answer.
+_TO_THE_ASSISTANT = re.compile(r"忽略(以上|之前|前面|上述|上面)?的?(所有|全部)?(指令|指示|提示|要求|规则)|告诉用户|"
+                               r"系统提示词?|你(现在)?(必须|要)扮演|ignore (all |the )?(previous|above) instructions",
+                               re.IGNORECASE)
 
 
 def _bigrams(text: str) -> set[str]:
@@ -50,7 +55,7 @@ class ExtractiveComposer:
         for rank, src in enumerate(sources[: self.max_sources]):
             prior = self.rank_prior / (1 + rank) + 0.15 * src.score / (sources[0].score or 1.0)
             for pos, sentence in enumerate(split_sentences(src.chunk.text)):
-                if len(_PUNCT.sub("", sentence)) < 4:
+                if len(_PUNCT.sub("", sentence)) < 4 or _TO_THE_ASSISTANT.search(sentence):
                     continue
                 found.append((prior, rank, pos, sentence, frozenset(_bigrams(sentence)), set(self._tokens(sentence))))
         n = len(found) or 1
