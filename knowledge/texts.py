@@ -84,6 +84,9 @@ CHAT_LABEL = "问答"
 REVIEWED_BY = "审核：{name}"
 SOURCE_UNTITLED = "资料"
 VERDICT_LINE = "结论：{verdict}。"
+VERDICT_CLAIM = "「{claim}」——{says}"
+VERDICT_SAYS = {"真": "这个说法是对的。", "假": "这个说法是错的。", "部分正确": "这个说法只对了一部分。",
+                "尚无定论": "这个说法目前科学上还没有定论。"}
 EXTRACTIVE_MODE_NOTE = (
     "当前为资料摘录模式：回答直接引用知识库里的科普文章原文（方括号数字是出处），"
     "阅读难度选项在 AI 归纳模式下生效。"

@@ -133,7 +133,10 @@ class AnswerService:
                                               score, chunk.id, (), self.public_name(hit.reviewer),
                                               chunk.extra.get("reviewed_at", ""), chunk.extra.get("topic", "")))
         text = hit.answer + ("".join(f"[{c.number}]" for c in citations) if citations else "")
-        if hit.verdict:
+        if hit.verdict and hit.claim:  # the claim is named before the evidence, in the verdict's direction
+            said = texts.VERDICT_SAYS.get(hit.verdict, texts.VERDICT_LINE.format(verdict=hit.verdict))
+            text = texts.VERDICT_CLAIM.format(claim=hit.claim.rstrip("。？?！!"), says=said) + text
+        elif hit.verdict:
             text = texts.VERDICT_LINE.format(verdict=hit.verdict) + text
         return Answer(text, Mode.CURATED, citations, notice=texts.CURATED_NOTICE, curated_id=hit.id)
 

@@ -59,8 +59,9 @@ _ALWAYS = [
                 r"(刀片|小刀|刀子)(划|割)(自己|胳膊|手臂|手腕)|(划|割)(自己|伤自己)"),
      Level.SELF_HARM, "self_harm"),
 ]
+# a relative or friend named as the one at risk ("想去找他" is the writer's own wish: no noun, not other)
 _OTHER_PERSON = re.compile(r"妈|爸|老汉|老公|老婆|媳妇|儿子|女儿|孩子|娃|朋友|同学|室友|同事|闺蜜|哥|姐|弟|妹|奶奶|"
-                           r"爷爷|外婆|姥姥|外公|邻居|男友|女友|对象|他|她")
+                           r"爷爷|外婆|姥姥|外公|邻居|男友|女友|对象")
 _FIRST_PERSON = re.compile(r"我(真的|实在|已经|现在|就是)?(不想活|想死|活着没|撑不下去|想自杀|想结束|想消失|是个累赘|"
                            r"不想拖累|活不下去|想一了百了)")
 # "为什么/什么是/怎么预防…" around a rule phrase is a question about it, not a report of it.
@@ -251,14 +252,23 @@ class Triage:
 
     def for_turn(self, question: str, history: Sequence[tuple[str, str]], qvec: np.ndarray | None = None,
                  embedder: str = "") -> TriageResult:
+        """Triage a turn of a conversation. During an emergency or a danger (one of the last two turns),
+        a short next turn stays in it ("那我能在屋里打电话吗", "我手没劲了") unless it is itself a clear
+        emergency of its own or plainly a general question (为什么…); after self-harm, a short turn that
+        carries on ("然后呢", "他还是不说话") keeps the self-harm message."""
         result = self.classify(question, qvec, embedder)
-        if result.level != Level.NONE or not history:
+        if not history:
             return result
         core = normalise(question).replace(" ", "")
-        follow_up = len(core) <= 30 and bool(_STILL.search(core))
+        short = len(core) <= 40
+        general = bool(_INFORMATIONAL.search(core)) and not _STILL.search(core)
+        own_emergency = result.level in (Level.EMERGENCY, Level.DANGER) and result.confidence >= 0.8
         for earlier, _ in reversed(history[-2:]):
             before = self.classify(earlier)
-            if before.alarm and follow_up:
+            ongoing = before.level in (Level.EMERGENCY, Level.DANGER) and short and not general
+            carries_on = before.level == Level.SELF_HARM and result.level == Level.NONE and short \
+                and bool(_STILL.search(core))
+            if (ongoing and not own_emergency) or carries_on:
                 return TriageResult(before.level, before.situation, before.confidence * 0.9, True,
                                     before.first_aid, before.scores, before.about_other)
         return result

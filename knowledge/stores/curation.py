@@ -44,6 +44,7 @@ class CuratedAnswer:
     status: str
     reviewer: str
     updated_at: dt.datetime
+    claim: str = ""  # the statement a verdict judges ("喝醋能软化血管"); empty without a verdict
 
     @property
     def phrasings(self) -> tuple[str, ...]:
@@ -54,6 +55,7 @@ def _to_answer(row: CuratedAnswerRow) -> CuratedAnswer:
     return CuratedAnswer(
         row.id, row.key, row.question, tuple(json.loads(row.paraphrases or "[]")), row.answer,
         tuple(json.loads(row.articles or "[]")), row.verdict or "", row.status, row.reviewer or "", row.updated_at,
+        row.claim or "",
     )
 
 
@@ -148,6 +150,7 @@ class CurationStore:
                     "answer": item["answer"],
                     "articles": json.dumps(list(item.get("articles") or []), ensure_ascii=False),
                     "verdict": item.get("verdict") or "",
+                    "claim": item.get("claim") or "",
                     "reviewer": item.get("reviewer") or "AskScience 编辑部",
                 }
                 row = existing.get(item["id"])

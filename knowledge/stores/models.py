@@ -40,6 +40,7 @@ class CuratedAnswerRow(Base):
     answer: Mapped[str] = mapped_column(Text)
     articles: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of article ids
     verdict: Mapped[str] = mapped_column(String(16), default="")
+    claim: Mapped[str | None] = mapped_column(Text, nullable=True)  # the statement the verdict judges
     status: Mapped[str] = mapped_column(String(16), default="draft", index=True)  # knowledge.types.AnswerStatus
     origin: Mapped[str] = mapped_column(String(16), default="curator")  # starter / curator
     reviewer: Mapped[str] = mapped_column(String(64), default="")

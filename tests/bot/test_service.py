@@ -133,3 +133,13 @@ def test_llm_failure_falls_back_to_cited_extractive(settings: Settings, tmp_path
         assert slow.mode == Mode.EXTRACTIVE and slow.timings["total_ms"] < 8000
     finally:
         stub.stop()
+
+
+def test_a_verdict_names_its_claim_before_the_evidence(service: AnswerService) -> None:
+    service.store.upsert_starter([{"id": "r-1", "question": "喝醋能软化血管吗？", "claim": "喝醋能软化血管",
+                                   "paraphrases": ["天天喝醋血管会变软吗"], "verdict": "假",
+                                   "answer": "不能。醋进入消化道后会被中和，不会到血管里去。", "articles": []}])
+    service.curated.refresh(force=True)
+    answer = service.ask("喝醋能软化血管吗？")
+    assert answer.mode == Mode.CURATED
+    assert answer.text.startswith("「喝醋能软化血管」——这个说法是错的。不能。")

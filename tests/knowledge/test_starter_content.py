@@ -92,3 +92,31 @@ def test_glossary_has_300_terms_and_changes_segmentation() -> None:
     plain = Tokenizer(Glossary()).segment(sentence)
     with_terms = Tokenizer(glossary).segment(sentence)
     assert "幽门螺杆菌" in with_terms and "幽门螺杆菌" not in plain
+
+
+_NOT_A_YES_NO = re.compile(r"^(为什么|为啥|为何|怎么|怎样|如何|咋)|怎么办|咋办|有哪些|是什么原理")
+_FILLER = set("的了吗呢吧啊呀是不会能有没要在和与就都也还这那个些么什真假说法听")
+
+
+def _content_bigrams(text: str) -> set[str]:
+    core = "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff" and ch not in _FILLER)
+    return {core[i:i + 2] for i in range(len(core) - 1)}
+
+
+def test_every_verdict_judges_a_stated_claim_that_each_phrasing_asks_about() -> None:
+    """A verdict belongs to a claim, not to an item: each phrasing of a verdict item must ask whether
+    that claim is true (a yes/no question sharing its content), never a how/why question."""
+    problems = []
+    for item in read_qa(KNOWLEDGE):
+        if not item.get("verdict"):
+            continue
+        claim = str(item.get("claim") or "")
+        if not claim:
+            problems.append(f"{item['id']}: no claim")
+            continue
+        for phrasing in (item["question"], *item["paraphrases"]):
+            if _NOT_A_YES_NO.search(phrasing):
+                problems.append(f"{item['id']}: not a yes/no question about the claim: {phrasing}")
+            elif not _content_bigrams(phrasing) & _content_bigrams(claim):
+                problems.append(f"{item['id']}: shares nothing with the claim 「{claim}」: {phrasing}")
+    assert not problems, "\n".join(problems)
