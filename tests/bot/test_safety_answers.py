@@ -6,14 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.factory import build_service
 from bot.engine.service import AnswerService
 from bot.engine.triage import Level, TriageResult
 from bot.engine.types import Answer, Mode
 from bot.web.render import render_answer
-from ingest.service import build_pipeline
 from knowledge import texts
 from knowledge.settings import Settings
+from tests.helpers import service_over
 
 ARTICLES = {
     "battery.md": "---\ntitle: 电动汽车电池起火\ntopic: 能源与环境\n---\n电动汽车动力电池起火后温度很高，要远离车辆并报警。",
@@ -25,14 +24,7 @@ ARTICLES = {
 
 @pytest.fixture
 def service(settings: Settings, tmp_path: Path) -> AnswerService:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    for name, text in ARTICLES.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    settings = settings.model_copy(update={"evidence_threshold": 0.05, "evidence_keyword_weight": 0.0})
-    svc = build_service(settings)
-    build_pipeline(settings, svc.kb).run([folder])
-    return svc
+    return service_over(settings, tmp_path / "articles", ARTICLES)
 
 
 def test_an_emergency_starts_with_the_number_and_steps(service: AnswerService) -> None:

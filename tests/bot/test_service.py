@@ -11,6 +11,7 @@ from ingest.service import build_pipeline
 from knowledge import texts
 from knowledge.errors import QuestionError
 from knowledge.settings import Settings
+from tests.helpers import service_over
 
 ARTICLES = {
     "panda.md": "---\ntitle: 大熊猫吃什么\ntopic: 生物与生态\nreviewer: 测试编辑部\nreviewed_at: 2026-11-01\n---\n"
@@ -24,14 +25,7 @@ ARTICLES = {
 
 @pytest.fixture
 def service(settings: Settings, tmp_path: Path) -> AnswerService:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    for name, text in ARTICLES.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    settings = settings.model_copy(update={"evidence_threshold": 0.05, "evidence_keyword_weight": 0.0})
-    svc = build_service(settings)
-    build_pipeline(settings, svc.kb).run([folder])
-    return svc
+    return service_over(settings, tmp_path / "articles", ARTICLES)
 
 
 def test_extractive_answer_cites_its_source(service: AnswerService) -> None:

@@ -5,8 +5,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ from knowledge.index.base import KnowledgeBase
 from knowledge.index.embedders import HashEmbedder
 from knowledge.settings import Settings
 from tests.conftest import ROOT
+from tests.helpers import wait_until
 
 SENTENCE = "第{f}篇文章的第{i}句话讲的是科学常识，用来测试中断后的恢复是否完整。"
 
@@ -49,15 +48,6 @@ def _written(data: Path) -> int:
         return 0
 
 
-def _wait_until(check: Callable[[], bool], seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 @pytest.mark.integration
 @pytest.mark.parametrize("kill_at_chunks", [120])
 def test_kill_9_then_rerun_equals_clean_run(tmp_path: Path, kill_at_chunks: int) -> None:
@@ -69,7 +59,7 @@ def test_kill_9_then_rerun_equals_clean_run(tmp_path: Path, kill_at_chunks: int)
 
     crashed = tmp_path / "crashed"
     proc = _ingest(crashed, folder)
-    assert _wait_until(lambda: _written(crashed) >= kill_at_chunks or proc.poll() is not None, 240)
+    assert wait_until(lambda: _written(crashed) >= kill_at_chunks or proc.poll() is not None, 240)
     assert proc.poll() is None, "the run finished before it could be killed: make the corpus larger"
     proc.send_signal(signal.SIGKILL)
     assert proc.wait(timeout=60) == -signal.SIGKILL

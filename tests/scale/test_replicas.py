@@ -3,7 +3,6 @@ restarted under a running app."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from gradio_client import Client, handle_file
 
 from knowledge import texts
+from tests.helpers import wait_until
 from tests.scale.servers import ChromaServer, PostgresServer
 from tests.web.conftest import LiveApp, login_cookies, start_app, stop_app
 
@@ -40,12 +40,7 @@ def _ask(app: LiveApp, question: str) -> dict:
 
 
 def _eventually(check: Callable[[], bool], seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.5)
-    return False
+    return wait_until(check, seconds, every=0.5)
 
 
 def _console(app: LiveApp, cookies: httpx.Cookies) -> Client:
