@@ -127,8 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     base = Settings()
     embedder = build_embedder(base)
     key = index_key(args.corpus, base, embedder.name)
+    # quality, not abuse, is measured here: no per-question time budget on a busy benchmark machine
     settings = base.model_copy(update={"data_dir": args.index_dir / key, "chroma_host": None,
-                                       "curation_db_url": None})
+                                       "curation_db_url": None, "answer_budget_seconds": 3600.0})
     records = read_jsonl(args.corpus)
     questions = read_jsonl(args.questions)
     unanswerable = read_jsonl(args.unanswerable) if args.unanswerable else []

@@ -45,6 +45,8 @@ ALARM_LEVELS = (Level.EMERGENCY, Level.DANGER, Level.SELF_HARM)
 # When a message looks like a request for harm but still has this much emergency in it, it is treated
 # as the emergency: the costs are not symmetric (a fixed rule, not fitted).
 ALARM_FLOOR = 0.25
+# Without a word of harm in it, a message is refused only when the model is this sure (a fixed rule).
+HARM_SURE = 0.9
 
 # Phrases that mean a life is at stake now, whatever else the message says (each checked against the
 # negative set: none of them occurs in an informational question there).
@@ -64,6 +66,14 @@ _OTHER_PERSON = re.compile(r"妈|爸|老汉|老公|老婆|媳妇|儿子|女儿|�
                            r"爷爷|外婆|姥姥|外公|邻居|男友|女友|对象")
 _FIRST_PERSON = re.compile(r"我(真的|实在|已经|现在|就是)?(不想活|想死|活着没|撑不下去|想自杀|想结束|想消失|是个累赘|"
                            r"不想拖累|活不下去|想一了百了)")
+# A refusal needs words of harm as well as the model's say-so: a refusal of an innocent question costs
+# the citizen their answer, and the model alone refused encyclopedia questions ("钩盲蛇怎么认出来").
+_HARM_WORDS = re.compile(
+    r"毒|下药|迷药|迷晕|弄晕|打晕|弄死|害死|整死|杀|伤人|伤害|报复|绑架|绑个|跟踪|偷拍|车祸|意外|弄残|打残|掐|捅|砍|"
+    r"炸|爆|燃烧瓶|雷管|枪|弹弓|钢珠|火药|引信|"
+    r"拆掉|拆除|去掉|关掉|屏蔽|绕过|短接|改装|破解|不被查|查不出|不被发现|躲过|神不知鬼不觉|瘦肉精|地沟油|工业盐|冒充|"
+    r"保护板|报警器|漏电保护|熄火保护|"
+    r"冰毒|大麻|笑气|麻黄碱|海洛因|摇头丸|k粉|吸毒|high|嗨|溜冰|罂粟|止咳水|制毒|贩毒")
 # "为什么/什么是/怎么预防…" around a rule phrase is a question about it, not a report of it.
 _INFORMATIONAL = re.compile(r"为什么|为啥|什么是|是什么|怎么预防|如何预防|怎样预防|原理|一般|新闻|小说|电影")
 # A short turn that carries on about the same person or situation ("他现在还是没反应", "然后呢").
@@ -219,7 +229,8 @@ class Triage:
             confidence = alarm
         elif p[Level.SELF_HARM.value] >= t["self_harm"]:
             level, confidence = Level.SELF_HARM, p[Level.SELF_HARM.value]
-        elif p[Level.HARMFUL_REQUEST.value] >= t["harmful_request"]:
+        elif p[Level.HARMFUL_REQUEST.value] >= t["harmful_request"] and (
+                p[Level.HARMFUL_REQUEST.value] >= HARM_SURE or _HARM_WORDS.search(fold_key(text))):
             if alarm >= ALARM_FLOOR:  # a refusal to a real emergency costs far more than a red box by mistake
                 level, confidence = max(ALARM_LEVELS, key=lambda lv: p[lv.value]), alarm
             else:
