@@ -226,7 +226,9 @@ class AnswerService:
             retrieved.results = retrieved.results[: self.settings.top_k]
             timings.update(retrieved.timings)
             top_score = retrieved.top_dense
-            if not self._sufficient(retrieved):
+            if triage.alarm:  # the first-aid card alone: nothing is composed, so nothing streams and vanishes
+                answer = Answer("", Mode.SAFETY)
+            elif not self._sufficient(retrieved):
                 answer = self._no_answer(retrieved)
             else:
                 sources = [Source(i, s.chunk, s.score) for i, s in enumerate(retrieved.results, start=1)]

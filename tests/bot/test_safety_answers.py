@@ -12,6 +12,7 @@ from bot.engine.types import Answer, Mode
 from bot.web.render import render_answer
 from knowledge import texts
 from knowledge.settings import Settings
+from tests.bot.fakes import ScriptedComposer
 from tests.helpers import service_over
 
 ARTICLES = {
@@ -86,3 +87,12 @@ def test_the_stream_shows_the_triage_before_any_text(service: AnswerService) -> 
     items = list(service.ask_stream("我妈说话突然含糊不清，嘴也歪了"))
     assert isinstance(items[0], TriageResult) and items[0].level == Level.EMERGENCY
     assert isinstance(items[-1], Answer)
+
+
+def test_nothing_is_composed_under_an_emergency(service: AnswerService) -> None:
+    """The LLM is not asked at all: no streamed text that would appear under the box and vanish."""
+    service.llm = ScriptedComposer(["电动汽车电池起火后要远离车辆。"])
+    items = list(service.ask_stream("孩子把一颗纽扣电池吞下去了"))
+    assert service.llm.calls == []
+    assert not any(isinstance(i, str) for i in items)
+    assert items[-1].mode == Mode.SAFETY and items[-1].full_text.startswith("紧急情况")
