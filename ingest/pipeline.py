@@ -130,9 +130,6 @@ class IngestPipeline:
 
     def content_hash(self, data: bytes) -> str:
         """The one hash of a file's content: decides "unchanged" here and "duplicate" for uploads."""
-        return self._hash(data)
-
-    def _hash(self, data: bytes) -> str:
         shape = f"{PIPELINE_VERSION}|{self.chunk_size}|{self.chunk_overlap}".encode()
         return hashlib.sha256(shape + b"\x00" + data).hexdigest()[:24]
 
@@ -178,7 +175,7 @@ class IngestPipeline:
                     reason = texts.INGEST_UNREADABLE.format(detail=exc.strerror or exc)
                     self._record(report, progress, FileResult(item.source, "failed", reason=reason))
                     continue
-                doc_hash = item.content_hash or self._hash(data)
+                doc_hash = item.content_hash or self.content_hash(data)
                 if state.complete(doc_hash):
                     self.kb.delete(sorted(state.ids_except(doc_hash)))  # left over from an interrupted run
                     self._record(report, progress, FileResult(item.source, "unchanged", len(state.hashes[doc_hash]),

@@ -256,17 +256,12 @@ class AnswerService:
     def _apply_triage(answer: Answer, triage: TriageResult) -> Answer:
         """Put the safety message first and shape the answer to the triage level.
 
-        Under an emergency only a reviewed (curated) answer follows the first-aid steps: judged by
-        reading, quoted passages there were mostly about something else (a dengue passage after a
-        febrile seizure, candle flames after carbon monoxide) and distract a person who needs the
-        number and the steps."""
+        Under an emergency only a reviewed (curated) answer follows the first-aid steps (anything
+        else was never composed, see ``_answer``): judged by reading, quoted passages there were
+        mostly about something else (a dengue passage after a febrile seizure, candle flames after
+        carbon monoxide) and distract a person who needs the number and the steps."""
         answer.triage = triage
-        answer.safety = safety.message(triage)
-        keep = answer.mode == Mode.CURATED
-        if triage.alarm and not keep:
-            return Answer("", Mode.SAFETY, triage=triage, safety=answer.safety,
-                          ranked_sources=answer.ranked_sources, related_topics=answer.related_topics)
-        if triage.alarm:
+        if triage.alarm and answer.mode == Mode.CURATED:
             answer.text = f"{texts.SAFETY_FOLLOWS}\n{answer.text}"
         if triage.level == Level.PERSONAL_MEDICAL and answer.mode in (Mode.EXTRACTIVE, Mode.LLM, Mode.CURATED):
             # kept, labelled as general, after the referral: a question flagged by mistake still gets its answer

@@ -105,6 +105,7 @@ class FirstAid:
     avoid: str = ""
     source: str = ""
     title: str = ""  # replaces the default headline ("请立即拨打 …") where that would be wrong advice
+    level: str = "emergency"  # emergency | danger
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,8 @@ class TriageResult:
 def load_first_aid(path: Path = FIRST_AID_PATH) -> dict[str, FirstAid]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return {key: FirstAid(str(v["label"]), str(v["call"]), tuple(str(s) for s in v.get("steps") or ()),
-                          str(v.get("avoid") or ""), str(v.get("source") or ""), str(v.get("title") or ""))
+                          str(v.get("avoid") or ""), str(v.get("source") or ""), str(v.get("title") or ""),
+                          str(v.get("level") or Level.EMERGENCY.value))
             for key, v in (data.get("situations") or {}).items()}
 
 
@@ -257,9 +259,11 @@ class Triage:
         return TriageResult(level, situation, confidence, False, self._aid(level, situation), p, about_other)
 
     def _level_of(self, situation: str) -> Level:
-        aid_level = {"fire": Level.DANGER, "gas_leak": Level.DANGER, "flood_debris_flow": Level.DANGER,
-                     "collapse": Level.DANGER, "self_harm": Level.SELF_HARM}
-        return aid_level.get(situation, Level.EMERGENCY)
+        """The level a situation belongs to, as its first-aid entry says."""
+        if situation == "self_harm":
+            return Level.SELF_HARM
+        aid = self.first_aid.get(situation)
+        return Level(aid.level) if aid else Level.EMERGENCY
 
     def for_turn(self, question: str, history: Sequence[tuple[str, str]], qvec: np.ndarray | None = None,
                  embedder: str = "") -> TriageResult:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
+from bot.engine import safety
 from bot.engine.triage import TriageResult
 from knowledge.texts import DEFAULT_READING_LEVEL as DEFAULT_LEVEL
 from knowledge.types import Chunk
@@ -72,7 +73,6 @@ class Answer:
     mode: Mode
     citations: list[Citation] = field(default_factory=list)
     notice: str = ""
-    safety: str = ""
     related_topics: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     question: str = ""
@@ -83,6 +83,11 @@ class Answer:
     log_id: int | None = None  # the question-log row (feedback refers to it)
     triage: TriageResult = field(default_factory=TriageResult)
     llm_fallback: str = ""  # why the LLM composer failed and the answer was quoted instead
+
+    @property
+    def safety(self) -> str:
+        """The safety message (number and first steps, or the self-harm, refusal or referral text)."""
+        return safety.message(self.triage)
 
     @property
     def full_text(self) -> str:
