@@ -6,6 +6,7 @@
     askscience accounts add|passwd|disable|enable|list ...
     askscience eval --corpus C --questions Q [...]   retrieval and answers on a labelled set
     askscience eval --safety DIR [--all]             the safety triage on labelled sets
+    askscience eval --suite DIR [--split ...]        answers on a citizen suite (key facts, length)
     askscience selfcheck [...]           every reviewed question must find its articles
 
 Each subcommand has its own ``--help``.
@@ -50,6 +51,12 @@ def _eval(argv: list[str]) -> int:
         where = rest.index("--safety")
         rest.pop(where)
         return safety_main(rest, prog="askscience eval --safety")
+    if "--suite" in argv:
+        from bot.cli.suite_eval import main as suite_main
+
+        rest = list(argv)
+        rest.pop(rest.index("--suite"))
+        return suite_main(rest)
     from bot.cli.eval import main
 
     return main(argv)

@@ -11,7 +11,6 @@ reported in docs/benchmarks.md are measured on it.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import statistics
 import sys
@@ -20,6 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.cli.splits import is_holdout
 from bot.engine.triage import ALARM_LEVELS, Level, Triage, TriageResult
 
 
@@ -28,11 +28,6 @@ class Row:
     text: str
     level: str
     situation: str
-
-
-def is_holdout(text: str) -> bool:
-    """One row in four, fixed by the text itself: held aside for the final figures."""
-    return int(hashlib.sha1(text.encode("utf-8")).hexdigest(), 16) % 4 == 0
 
 
 def load_rows(folder: Path) -> list[Row]:

@@ -1,11 +1,14 @@
-"""The offline composer: quote the few sentences of the top sources that best answer the question."""
+"""The offline composer, answer first: one contiguous passage of the article that is about the question,
+opening with the sentence that gives what was asked, stopping once it is answered."""
 
 from __future__ import annotations
 
 import math
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
+from bot.engine.question_kind import asks, gives
 from bot.engine.types import Composed, Source
 from ingest.splitter import split_sentences
 from knowledge.texts import DEFAULT_READING_LEVEL as DEFAULT_LEVEL
@@ -16,6 +19,24 @@ _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 _TO_THE_ASSISTANT = re.compile(r"忽略(以上|之前|前面|上述|上面)?的?(所有|全部)?(指令|指示|提示|要求|规则)|告诉用户|"
                                r"系统提示词?|你(现在)?(必须|要)扮演|ignore (all |the )?(previous|above) instructions",
                                re.IGNORECASE)
+# A sentence that leans on the one before it cannot open an answer ("另一类是……", "此外", "第三").
+_DEPENDENT = re.compile(
+    r"^(另一|另外|此外|同时|而且|并且|但是?|不过|然而|可是|所以|因此|因而|于是|其次|再次|再者|最后|其[中次余它他]|"
+    r"第[一二三四五六七八九十]|[①-⑳]|[一二三四五六七八九十][是、：]|这|那|它|他们|她们|此|该|上述|以上|后者|前者|"
+    r"也|还|又|即|比如|例如|譬如|总之|对此|为此|这样|如此|否则|反之|相反|尤其|特别是|至于|[（(]?\d+[.、）)])"
+)
+_LIST_MARK = re.compile(r"^\s*(?:[-*•]\s+|\d+[.、．)）]\s*|[（(]\d+[)）]\s*)")
+# An enumeration word before a comma can be dropped: "第二，医生开了抗生素……" stands on its own.
+_ENUMERATOR = re.compile(r"^(第[一二三四五六七八九十]+|首先|其次|再次|再者|此外|另外|同时|最后|还有)[，,、]\s*")
+# Sentences that report a claim in order to refute it never open an answer (nor should it end on one).
+_REPORTS_CLAIM = re.compile(r"^(常听人说|有人说|听说|网上(流传|说|有人说)|流传着|坊间|民间(流传|说法)|老人常|老一辈|"
+                            r"(很多|不少|有些|一些)(人|朋友|老人)(认为|觉得|以为|说|相信|担心)|有一种(流传很广的)?(说法|担心)|"
+                            r"有种说法|一直有人说|常有人问|也有人|还有人)|[:：]\s*[“\"「]|是流传很广的")
+_ABOUT_THE_TEXT = re.compile(r"本文|这篇文章|下文|本篇")
+_VERDICT = re.compile(r"^\**结论[:：]\s*(真|假|部分正确|尚无定论)\**$")
+# Qualifiers that change the answer: whose case it is, which situation.
+_QUALIFIER = re.compile(r"孩子|儿童|小孩|宝宝|婴儿|幼儿|娃|学生|孕妇|怀孕|哺乳|老人|老年|糖尿病|高血压|心脏病|过敏|"
+                        r"顶楼|高层|地下室|农村|山区|夜里|晚上|冬天|夏天|开车|户外|室内|家里|空腹|饭后|生的|熟的|隔夜")
 
 
 def _bigrams(text: str) -> set[str]:
@@ -23,83 +44,196 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
 
 
+def _core_len(text: str) -> int:
+    return len(_PUNCT.sub("", text))
+
+
+@dataclass
+class _Sentence:
+    text: str
+    block: int  # sentences of one block are contiguous in the article
+    summary: bool
+    after_verdict: bool
+    grams: frozenset[str]
+    tokens: set[str]
+    score: float = 0.0
+
+
+@dataclass
+class _Article:
+    number: int  # the citation number (its best-ranked source)
+    rank: int
+    retrieval: float
+    sentences: list[_Sentence]
+    meta_tokens: set[str]
+
+
 class ExtractiveComposer:
-    """Picks sentences by relevance to the question with redundancy control; cites each as [n].
+    """Chooses the retrieved article that is about the question, then quotes one passage of it.
 
     ``tokens`` segments text into keyword tokens; ``idf`` weights a token (rare words count more).
-    Defaults measured on the dev set (docs/benchmarks.md): quoting from the top two sources, with
-    the question's topic words discounted by how many candidate sentences share them.
+    The passage opens with the sentence that best gives what was asked (never one that leans on an
+    earlier sentence), runs on through contiguous sentences while they stay on the question, and
+    stops at ``answer_chars`` (a short answer is fine once ``min_chars`` are reached). Every quoted
+    sentence comes from one article, cited once.
     """
 
-    def __init__(
-        self, tokens: Callable[[str], list[str]], idf: Callable[[str], float], answer_chars: int = 200,
-        max_sources: int = 2, topic_discount: float = 1.0, char_weight: float = 0.8, rank_prior: float = 0.35,
-        stop_ratio: float = 0.25,
-    ) -> None:
-        self.char_weight = char_weight
-        self.rank_prior = rank_prior
-        self.stop_ratio = stop_ratio
+    def __init__(self, tokens: Callable[[str], list[str]], idf: Callable[[str], float], answer_chars: int = 150,
+                 min_chars: int = 60, topic_discount: float = 1.0, char_weight: float = 0.8) -> None:
         self._tokens = tokens
         self._idf = idf
         self.answer_chars = answer_chars
-        self.max_sources = max_sources
+        self.min_chars = min_chars
         # Question words found in most candidate sentences name the topic (the species, the chemical),
         # not what is asked about it; their weight shrinks by this factor times their local frequency.
         self.topic_discount = topic_discount
+        self.char_weight = char_weight
+
+    # ---- reading the sources ---------------------------------------------------------------------
+    def _articles(self, sources: list[Source]) -> list[_Article]:
+        groups: dict[str, list[Source]] = {}
+        for src in sources:
+            key = str(src.chunk.extra.get("article_id") or src.chunk.source)
+            groups.setdefault(key, []).append(src)
+        articles = []
+        top = max((s.score for s in sources), default=0.0) or 1.0
+        for rank, members in enumerate(groups.values()):
+            first = members[0]
+            sentences: list[_Sentence] = []
+            seen: set[str] = set()
+            block = 0
+            summary = str(first.chunk.extra.get("summary") or "")
+            for text in split_sentences(summary):
+                if not _ABOUT_THE_TEXT.search(text):
+                    self._add(sentences, seen, text, block, summary=True)
+            previous = None
+            for src in sorted(members, key=lambda s: s.chunk.position):
+                chunk = src.chunk
+                if previous is None or chunk.position != previous.position + 1 or chunk.heading != previous.heading:
+                    block += 1
+                verdict = False
+                for line in chunk.text.split("\n"):
+                    if _VERDICT.match(line.strip()):
+                        verdict = True
+                        continue
+                    for text in split_sentences(line):
+                        self._add(sentences, seen, text, block, summary=False, after_verdict=verdict)
+                        verdict = False
+                previous = chunk
+            meta = " ".join([first.chunk.title, str(first.chunk.extra.get("keywords") or ""),
+                             *(m.chunk.heading for m in members)])
+            articles.append(_Article(first.number, rank, max(m.score for m in members) / top, sentences,
+                                     set(self._tokens(meta))))
+        return articles
+
+    def _add(self, out: list[_Sentence], seen: set[str], text: str, block: int, summary: bool,
+             after_verdict: bool = False) -> None:
+        text = _ENUMERATOR.sub("", _LIST_MARK.sub("", text.strip()))
+        if text in seen or _core_len(text) < 4 or _TO_THE_ASSISTANT.search(text):
+            return
+        seen.add(text)
+        out.append(_Sentence(text, block, summary, after_verdict, frozenset(_bigrams(text)),
+                             set(self._tokens(text))))
+
+    # ---- scoring ---------------------------------------------------------------------------------
+    def _score(self, question: str, articles: list[_Article]) -> dict[str, float]:
+        """Score every sentence for how well it answers; return the question tokens' weights."""
+        q_tokens = set(self._tokens(question))
+        q_grams = _bigrams(question)
+        everything = [s for a in articles for s in a.sentences]
+        n = len(everything) or 1
+        w_tok = {t: self._idf(t) * (1 - self.topic_discount * sum(t in s.tokens for s in everything) / n)
+                 for t in q_tokens}
+        w_gram = {g: 1 - self.topic_discount * sum(g in s.grams for s in everything) / n for g in q_grams}
+        tok_total = sum(w_tok.values()) or 1.0
+        gram_total = sum(w_gram.values()) or 1.0
+        kind = asks(question)
+        qualifiers = set(_QUALIFIER.findall(question))
+        for article in articles:
+            body = [s for s in article.sentences if not s.summary]
+            for pos, s in enumerate(body):
+                s.score = 0.05 / (1 + pos)  # near-ties go to the opening, where articles answer
+        for s in everything:
+            lexical = sum(w_tok[t] for t in q_tokens & s.tokens) / tok_total
+            char = sum(w_gram[g] for g in q_grams & s.grams) / gram_total
+            score = lexical + self.char_weight * char
+            if score > 0 and gives(kind, s.text):
+                score += 0.15
+            if qualifiers and any(q in s.text for q in qualifiers):
+                score += 0.2
+            if s.summary:
+                score += 0.1  # the editor's summary is written to answer the article's question
+            if s.after_verdict:
+                score += 0.3  # the sentence under "结论：假" states the verdict in words
+            s.score += score - 0.002 * math.log1p(len(s.text))
+        return {t: self._idf(t) for t in q_tokens}
+
+    @staticmethod
+    def _about(article: _Article, weights: dict[str, float]) -> float:
+        """How much of the question's weight the article's title, keywords and headings carry."""
+        total = sum(weights.values()) or 1.0
+        return sum(w for t, w in weights.items() if t in article.meta_tokens) / total
+
+    # ---- composing -------------------------------------------------------------------------------
+    def _passage(self, article: _Article) -> list[_Sentence]:
+        sentences = article.sentences
+        openers = [i for i, s in enumerate(sentences) if not _DEPENDENT.match(s.text)
+                   and not _REPORTS_CLAIM.search(s.text) and not s.text.rstrip().endswith(("：", ":"))]
+        if not openers:
+            return []
+        start = max(openers, key=lambda i: sentences[i].score)
+        anchor = sentences[start]
+        chosen = [anchor]
+        used = len(anchor.text)
+        for nxt in sentences[start + 1:]:
+            if nxt.block != anchor.block or nxt.summary != anchor.summary or _REPORTS_CLAIM.search(nxt.text):
+                break
+            fits = used + len(nxt.text) <= self.answer_chars
+            if used >= self.min_chars and (not fits or nxt.score < 0.5 * anchor.score):
+                break
+            if not fits and used + len(nxt.text) > self.answer_chars * 1.3:
+                break
+            chosen.append(nxt)
+            used += len(nxt.text)
+        first = start
+        opener_set = set(openers)
+        while used < self.min_chars and first - 1 in opener_set and sentences[first - 1].block == anchor.block \
+                and sentences[first - 1].summary == anchor.summary and \
+                used + len(sentences[first - 1].text) <= self.answer_chars:
+            first -= 1  # too short to stand alone: the sentence before it opens the passage instead
+            chosen.insert(0, sentences[first])
+            used += len(sentences[first].text)
+        if anchor.summary and used < self.min_chars:  # a one-line summary: go on with the body's best opener
+            body = [i for i in openers if not sentences[i].summary]
+            if body:
+                best = sentences[max(body, key=lambda i: sentences[i].score)]
+                if used + len(best.text) <= self.answer_chars * 1.3 and best.score >= 0.8 * anchor.score:
+                    chosen.append(best)
+        return chosen
 
     def compose(self, question: str, sources: list[Source], history: list[tuple[str, str]] | None = None,
                 level: str = DEFAULT_LEVEL) -> Composed:
-        q_tokens = set(self._tokens(question))
-        q_grams = _bigrams(question)
-        found: list[tuple[float, int, int, str, frozenset[str], set[str]]] = []
-        for rank, src in enumerate(sources[: self.max_sources]):
-            prior = self.rank_prior / (1 + rank) + 0.15 * src.score / (sources[0].score or 1.0)
-            for pos, sentence in enumerate(split_sentences(src.chunk.text)):
-                if len(_PUNCT.sub("", sentence)) < 4 or _TO_THE_ASSISTANT.search(sentence):
-                    continue
-                found.append((prior, rank, pos, sentence, frozenset(_bigrams(sentence)), set(self._tokens(sentence))))
-        n = len(found) or 1
-        token_df = {t: sum(1 for f in found if t in f[5]) / n for t in q_tokens}
-        gram_df = {g: sum(1 for f in found if g in f[4]) / n for g in q_grams}
-        w_tok = {t: self._idf(t) * (1 - self.topic_discount * token_df[t]) for t in q_tokens}
-        w_gram = {g: 1 - self.topic_discount * gram_df[g] for g in q_grams}
-        tok_total = sum(w_tok.values()) or 1.0
-        gram_total = sum(w_gram.values()) or 1.0
-        candidates: list[tuple[float, int, int, str, frozenset[str]]] = []  # score, rank, position, sentence, grams
-        for prior, rank, pos, sentence, grams, s_tokens in found:
-            lexical = sum(w_tok[t] for t in q_tokens & s_tokens) / tok_total
-            char = sum(w_gram[g] for g in q_grams & grams) / gram_total
-            rel = lexical + self.char_weight * char
-            candidates.append((rel + prior - 0.002 * math.log1p(len(sentence)), rank, pos, sentence, grams))
-        chosen: list[tuple[float, int, int, str, frozenset[str]]] = []
-        used = 0
-        pool = sorted(candidates, key=lambda c: -c[0])
+        articles = self._articles(sources)
+        if not articles:
+            return Composed("", [], {})
+        weights = self._score(question, articles)
 
-        def mmr(c: tuple[float, int, int, str, frozenset[str]]) -> float:
-            overlap = max((len(c[4] & x[4]) / (len(c[4]) or 1) for x in chosen), default=0.0)
-            return c[0] - 0.8 * overlap
+        def merit(a: _Article) -> float:
+            best = max((s.score for s in a.sentences), default=0.0)
+            return best + 0.5 * a.retrieval + 0.6 * self._about(a, weights) - 0.05 * a.rank
 
-        while pool and used < self.answer_chars:
-            best = max(pool, key=mmr)
-            pool.remove(best)
-            if chosen and mmr(best) < self.stop_ratio * chosen[0][0]:
-                break
-            if chosen and used + len(best[3]) > self.answer_chars * 1.25:
-                continue
-            chosen.append(best)
-            used += len(best[3])
-        chosen.sort(key=lambda c: (c[1], c[2]))
-        parts: list[str] = []
-        highlights: dict[int, list[str]] = {}
-        for i, (_, rank, _, sentence, _) in enumerate(chosen):
-            number = sources[rank].number
-            highlights.setdefault(number, []).append(sentence)
-            last_of_source = i + 1 == len(chosen) or chosen[i + 1][1] != rank
-            parts.append(sentence + (f"[{number}]" if last_of_source else ""))
-        return Composed("".join(parts), sorted(highlights), highlights)
+        chosen_article = max(articles, key=merit)
+        passage = self._passage(chosen_article)
+        if not passage:
+            return Composed("", [], {})
+        text = re.sub(r"[；;，,、：:]$", "。", "".join(s.text for s in passage))
+        number = chosen_article.number
+        return Composed(f"{text}[{number}]", [number], {number: [s.text for s in passage]})
 
     def stream(self, question: str, sources: list[Source], history: object = None,
                level: str = DEFAULT_LEVEL) -> Iterator[str | Composed]:
         composed = self.compose(question, sources, history, level)
         yield composed.text
         yield composed
+
+

@@ -219,7 +219,8 @@ class AnswerService:
                 answer = self._curated_answer(*hit)
                 top_score = hit[1]
         if answer is None:
-            retrieved = self.retriever.retrieve(self.normalizer.expand(query), max(self.settings.top_k, 10), qvec)
+            expanded = self.normalizer.expand(query)
+            retrieved = self.retriever.retrieve(expanded, max(self.settings.top_k, 10), qvec)
             if time.perf_counter() > deadline:
                 raise AnswerTimeout(texts.ANSWER_TIMEOUT)
             ranked = [s.chunk.source for s in retrieved.results]
@@ -232,7 +233,7 @@ class AnswerService:
                 answer = self._no_answer(retrieved)
             else:
                 sources = [Source(i, s.chunk, s.score) for i, s in enumerate(retrieved.results, start=1)]
-                answer = yield from self._compose(query, sources, history, options)
+                answer = yield from self._compose(query, expanded, sources, history, options)
             answer.ranked_sources = ranked
         answer = self._apply_triage(answer, triage)
         medical = safety.is_medical(cleaned) or any(c.topic in MEDICAL_TOPICS for c in answer.citations)
@@ -284,8 +285,9 @@ class AnswerService:
         notice = texts.NO_ANSWER_RELATED.format(topics="、".join(topics)) if topics else ""
         return Answer(texts.NO_ANSWER, Mode.NO_ANSWER, notice=notice, related_topics=topics)
 
-    def _compose(self, query: str, sources: list[Source], history: list[tuple[str, str]],
+    def _compose(self, query: str, expanded: str, sources: list[Source], history: list[tuple[str, str]],
                  options: AskOptions) -> Iterator[str]:
+        """The LLM reads the question as asked; the quoting composer also matches its glossary terms."""
         if self.llm is not None:
             text = ""
             try:
@@ -305,11 +307,11 @@ class AnswerService:
                 return answer
             except LLMUnavailable as exc:
                 reason = self._llm_failed("answer", exc)
-                composed = self.extractive.compose(query, sources)
+                composed = self.extractive.compose(expanded, sources)
                 yield composed.text
                 return Answer(composed.text, Mode.EXTRACTIVE, self._citations(sources, composed),
                               notice=texts.LLM_FALLBACK_NOTICE, llm_fallback=reason)
-        composed = self.extractive.compose(query, sources)
+        composed = self.extractive.compose(expanded, sources)
         yield composed.text
         return Answer(composed.text, Mode.EXTRACTIVE, self._citations(sources, composed),
                       notice=texts.EXTRACTIVE_NOTICE)
