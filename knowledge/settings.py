@@ -58,7 +58,8 @@ class Settings(BaseSettings):
     evidence_keyword_weight: float = Field(0.015, ge=0, description="Weight of the BM25 evidence (see above).")
     max_question_chars: int = Field(500, ge=10, description="Longer questions are refused with a message.")
     curation_db_url: str | None = Field(None, description="SQLAlchemy URL; empty = SQLite under data_dir.")
-    answer_chars: int = Field(150, ge=50, le=2000, description="Ceiling of an extractive answer (characters); it may stop sooner once answered.")
+    answer_chars: int = Field(150, ge=50, le=2000,
+                              description="Ceiling of an extractive answer (characters); it stops once answered.")
 
     # LLM (optional)
     llm_base_url: str | None = Field(None, description="OpenAI-compatible chat endpoint base URL.")

@@ -4,10 +4,10 @@ give it. The answer-first composer opens with a sentence that gives what was ask
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 
 
-class Asks(str, Enum):
+class Asks(StrEnum):
     YES_NO = "yes_no"  # 能不能 / 是不是 / 会不会 / 要不要 / …吗
     CAUSE = "cause"  # 为什么 / 为啥
     ACTION = "action"  # 怎么办 / 怎么做 / 如何
@@ -17,9 +17,10 @@ class Asks(str, Enum):
 
 _CAUSE = re.compile(r"为什么|为啥|为何|咋会|怎么会|啥原因|什么原因|原因是|凭啥|why", re.I)
 _ACTION = re.compile(r"怎么办|咋办|咋整|咋个办|怎么做|怎样做|怎么处理|如何|怎么(才能|防|预防|避免|选|挑|用|吃|保存)|"
-                     r"怎样(才能|防|预防|避免)|应该做|该做|要注意|注意什么|咋个|how (to|do|can|should)", re.I)
-_FIGURE = re.compile(r"多少|多久|多长|多大|多高|多远|多深|多重|多厚|几[天个次年岁小分度倍级米]|几点|how (many|much|long)",
+                     r"怎样(才能|防|预防|避免)|应该做|该做|要注意|注意什么|咋个|how (to|do|can|should)",
                      re.I)
+_FIGURE = re.compile(r"多少|多久|多长|多大|多高|多远|多深|多重|多厚|几[天个次年岁小分度倍级米]|几点|"
+                     r"how (many|much|long)", re.I)
 _YES_NO = re.compile(r"能不能|能否|可不可以|可以不|是不是|是否|会不会|要不要|需不需要|用不用|有没有|该不该|得不得|"
                      r"行不行|对不对|靠不靠谱|真的假的|是真的|(吗|嘛|不)[\s?？!！。]*$|^(is|are|can|does|do|will|should)\b",
                      re.I)
@@ -30,7 +31,8 @@ _GIVES = {
                             r"可以(吃|喝|用)|是安全|安全的|没问题|谣言|假的|误解|没有科学依据|说法不对|说法是错|一定要|不建议"),
     Asks.CAUSE: re.compile(r"因为|由于|原因|是因为|所以|导致|造成|引起|使得|来自|是由|缘故|的结果"),
     Asks.ACTION: re.compile(r"应当|应该|要先|先|立即|马上|尽快|及时|拨打|可以|不要|别|最好|建议|注意|记得|务必|赶紧"),
-    Asks.FIGURE: re.compile(r"\d|[一二三四五六七八九十百千万两半][个次天年岁米度克倍成层级周月分]|小时|分钟|公里|毫升|毫克|％|%"),
+    Asks.FIGURE: re.compile(r"\d|[一二三四五六七八九十百千万两半][个次天年岁米度克倍成层级周月分]|小时|分钟|公里|毫升|"
+                            r"毫克|％|%"),
 }
 
 
