@@ -7,6 +7,7 @@
     askscience eval --corpus C --questions Q [...]   retrieval and answers on a labelled set
     askscience eval --safety DIR [--all]             the safety triage on labelled sets
     askscience eval --suite DIR [--split ...]        answers on a citizen suite (key facts, length)
+    askscience eval --curated-match DIR [--split ...]  reviewed answers for unseen phrasings, near-misses
     askscience selfcheck [...]           every reviewed question must find its articles
 
 Each subcommand has its own ``--help``.
@@ -51,6 +52,12 @@ def _eval(argv: list[str]) -> int:
         where = rest.index("--safety")
         rest.pop(where)
         return safety_main(rest, prog="askscience eval --safety")
+    if "--curated-match" in argv:
+        from bot.cli.curated_eval import main as curated_main
+
+        rest = list(argv)
+        rest.pop(rest.index("--curated-match"))
+        return curated_main(rest)
     if "--suite" in argv:
         from bot.cli.suite_eval import main as suite_main
 

@@ -1,38 +1,126 @@
-"""Curated-answer matching: a reviewed answer to the same question wins over retrieval."""
+"""Curated-answer matching: a reviewed answer to the same question wins over retrieval, however it is
+phrased; a question that is only close gets "你是不是想问：" with the closest reviewed questions.
+
+Each published item is scored on a few features — the query's embedding similarity to the item's
+phrasings, its margin over the best other item, and whether the question's weighty words (its key
+entity: 隔夜 *茶* vs 隔夜 *菜*) are words the item is about. A small logistic model, trained by
+``scripts/train_curated_match.py`` on shipped phrasings (leave one out) and on labelled fresh
+phrasings and near-misses, turns them into a probability. The model belongs to one embedder; with
+another, a plain similarity threshold decides, as before.
+"""
 
 from __future__ import annotations
 
+import functools
+import json
+import re
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from bot.engine.question_kind import Asks, asks
 from knowledge.index.embedders import Embedder
 from knowledge.stores.curation import CuratedAnswer, CurationStore
 
+MODEL_PATH = Path(__file__).resolve().parents[2] / "knowledge" / "curated_match.json"
+FEATURES = ("similarity", "margin", "answer_similarity", "answer_margin", "query_covered", "item_covered",
+            "missing_key", "answer_covered", "missing_share", "best_missing_key", "same_kind", "char_overlap",
+            "core_similarity")
+# Words that carry the form of a question, not its subject.
+_FORM = set("的了吗呢吧啊呀嘛么是不会能有没要在和与就都也还这那个些哪啥咋怎么什么为什么怎么办可以真假说法听说请问问一下"
+            "到底究竟真的是不是能不能会不会有没有要不要好不好行不行对不对")
+_FORM_WORDS = {"什么", "为什么", "为啥", "怎么", "怎么办", "怎样", "如何", "是不是", "能不能", "会不会", "有没有",
+               "要不要", "可以", "可不可以", "到底", "究竟", "真的", "请问", "听说", "说法", "一下", "咋个", "啥子",
+               "哪些", "多少", "吗"}
+_SPACE = re.compile(r"\s+")
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+_CLAUSES = re.compile(r"[。！？!?；;，,…\n]+")
+
+
+def _grams(text: str) -> set[str]:
+    text = _PUNCT.sub("", text)
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def core_clause(question: str) -> str:
+    """The asking part of a long message: its last clause of some length ("……，雾和霾到底有什么区别")."""
+    clauses = [c for c in _CLAUSES.split(question) if len(_PUNCT.sub("", c)) >= 4]
+    return clauses[-1] if clauses else question
+
+
+@dataclass(frozen=True)
+class CuratedCandidate:
+    answer: CuratedAnswer
+    similarity: float  # best cosine to one of its phrasings
+    probability: float  # that it is the same question (the model's; the similarity without one)
+
+
+@dataclass(frozen=True)
+class CuratedDecision:
+    hit: CuratedCandidate | None  # answer with it
+    suggestions: tuple[CuratedCandidate, ...] = ()  # no hit: "你是不是想问：" these
+
+
+@dataclass(frozen=True)
+class MatchModel:
+    """Logistic weights over :data:`FEATURES` with the two decision thresholds, for one embedder."""
+
+    embedder: str
+    weights: tuple[float, ...]
+    bias: float
+    answer_at: float  # probability at which the reviewed answer is given
+    suggest_at: float  # probability at which the question is offered as "你是不是想问"
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> MatchModel | None:
+        if not path.is_file():
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(data["embedder"], tuple(data["weights"]), data["bias"], data["answer_at"], data["suggest_at"])
+
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        z = features @ np.asarray(self.weights, dtype=np.float64) + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
+
 
 class CuratedMatcher:
-    """Embeds every published question and paraphrase; a new question matches above ``threshold``.
+    """Embeds every published question and paraphrase and decides which item, if any, a question asks.
 
     The published set is re-read whenever the store's revision changes. A change made through this
     process is seen by the very next question; one made by another replica sharing the database
     within ``poll_seconds``.
     """
 
-    def __init__(self, store: CurationStore, embedder: Embedder, threshold: float, poll_seconds: float = 1.0
-                 ) -> None:
+    def __init__(self, store: CurationStore, embedder: Embedder, threshold: float, poll_seconds: float = 1.0,
+                 tokens: Callable[[str], list[str]] | None = None, idf: Callable[[str], float] | None = None,
+                 model: MatchModel | None = None) -> None:
         self._store = store
         self._poll_seconds = poll_seconds
         self._checked_at = -1e9
         self._local_seen = -1
         self._embedder = embedder
         self.threshold = threshold
+        self._tokens = tokens or (lambda text: list(text))
+        self._idf = idf or (lambda token: 1.0)
+        self.model = model if model is not None and model.embedder == embedder.name else None
         self._lock = threading.Lock()
         self._revision: tuple[int, str] | None = None
         self._answers: list[CuratedAnswer] = []
-        self._owner: list[int] = []  # row of _matrix -> index into _answers
+        self._owner = np.zeros(0, dtype=np.int64)  # row of _matrix -> index into _answers
         self._matrix = np.zeros((0, 1), dtype=np.float32)
+        self._answer_matrix = np.zeros((0, 1), dtype=np.float32)  # one passage vector per item's answer
+        self._phrasing_tokens: list[set[str]] = []  # per row
+        self._phrasings: list[str] = []  # per row
+        self._row_grams: list[set[str]] = []  # per row
+        self._embed_core = functools.lru_cache(maxsize=2048)(embedder.embed_query)
+        self._item_tokens: list[set[str]] = []  # per answer: its phrasings and claim
+        self._answer_tokens: list[set[str]] = []  # per answer: its answer text
 
+    # ---- the published set -------------------------------------------------------------------------
     def refresh(self, force: bool = False) -> None:
         now = time.monotonic()
         local = self._store.local_changes
@@ -51,19 +139,154 @@ class CuratedMatcher:
                 fresh = dict(zip(missing, self._embedder.embed_queries(missing), strict=True))
                 self._store.cache_vectors(fresh, f"q:{self._embedder.name}")
                 cached.update(fresh)
-            owner = [i for i, a in enumerate(answers) for _ in a.phrasings]
             self._matrix = np.stack([cached[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
-            self._answers, self._owner, self._revision = answers, owner, revision
+            self._answer_matrix = self._answer_vectors(answers)
+            self._owner = np.array([i for i, a in enumerate(answers) for _ in a.phrasings], dtype=np.int64)
+            self._phrasing_tokens = [self.content(t) for t in texts]
+            self._phrasings = texts
+            self._row_grams = [_grams(t) for t in texts]
+            self._item_tokens = [set().union(*(self.content(t) for t in (*a.phrasings, a.claim))) for a in answers]
+            self._answer_tokens = [self.content(a.answer) for a in answers]
+            self._answers, self._revision = answers, revision
 
-    def best(self, query_vector: np.ndarray) -> tuple[CuratedAnswer | None, float]:
-        """The closest published answer and its similarity (whatever the threshold)."""
+    def _answer_vectors(self, answers: list[CuratedAnswer]) -> np.ndarray:
+        """Each answer embedded as a passage: a question is compared with what answers it, as in retrieval."""
+        texts = [a.answer for a in answers]
+        space = f"p:{self._embedder.name}"
+        cached = self._store.cached_vectors(texts, space)
+        missing = [t for t in dict.fromkeys(texts) if t not in cached]
+        if missing:
+            fresh = dict(zip(missing, self._embedder.embed_documents(missing), strict=True))
+            self._store.cache_vectors(fresh, space)
+            cached.update(fresh)
+        return np.stack([cached[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
+
+    @property
+    def answers(self) -> list[CuratedAnswer]:
+        return self._answers
+
+    def content(self, text: str) -> set[str]:
+        """The words of a text that say what it is about (not how it is asked)."""
+        out = set()
+        for token in self._tokens(_SPACE.sub("", text)):
+            if token in _FORM_WORDS or all(ch in _FORM for ch in token) or not token.strip():
+                continue
+            out.add(token)
+        return out
+
+    # ---- features ------------------------------------------------------------------------------------
+    def _covered(self, tokens: set[str], vocabulary: set[str]) -> float:
+        total = sum(self._idf(t) for t in tokens)
+        return sum(self._idf(t) for t in tokens if t in vocabulary) / total if total else 0.0
+
+    def similarities(self, query_vector: np.ndarray, exclude_row: int | None = None
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(cosine per phrasing row, best phrasing cosine per item, cosine to each item's answer); one
+        row may be left out (for leave-one-out training)."""
+        rows = (self._matrix @ query_vector).astype(np.float64) if len(self._owner) else np.zeros(0)
+        if exclude_row is not None:
+            rows[exclude_row] = -1.0
+        best = np.full(len(self._answers), -1.0)
+        np.maximum.at(best, self._owner, rows)
+        to_answers = (self._answer_matrix @ query_vector).astype(np.float64) if len(self._answers) else np.zeros(0)
+        return rows, best, to_answers
+
+    def _order(self, per_item: np.ndarray, to_answers: np.ndarray, depth: int) -> list[int]:
+        """Candidates: the closest items by phrasing and by answer, interleaved, without repeats."""
+        by_phrasing = [int(i) for i in np.argsort(-per_item)[:depth]]
+        by_answer = [int(i) for i in np.argsort(-to_answers)[:depth]]
+        return list(dict.fromkeys(i for pair in zip(by_phrasing, by_answer, strict=True) for i in pair))
+
+    def features(self, query_tokens: set[str], row_sims: np.ndarray, per_item: np.ndarray, item: int,
+                 exclude_row: int | None = None, unknown_idf: float | None = None,
+                 to_answers: np.ndarray | None = None, kind: Asks | None = None, grams: set[str] | None = None,
+                 core_sims: np.ndarray | None = None) -> np.ndarray:
+        others = np.delete(per_item, item)
+        runner = float(others.max()) if len(others) else 0.0
+        if to_answers is None:
+            to_answers = np.zeros(len(self._answers))
+        other_answers = np.delete(to_answers, item)
+        answer_runner = float(other_answers.max()) if len(other_answers) else 0.0
+        rows = [r for r in np.flatnonzero(self._owner == item) if r != exclude_row]
+        vocabulary = set().union(*(self._phrasing_tokens[r] for r in rows)) | self.content(self._answers[item].claim)
+        best_row = max(rows, key=lambda r: float(row_sims[r]), default=None)
+        best_tokens = self._phrasing_tokens[best_row] if best_row is not None else set()
+        unknown = unknown_idf if unknown_idf is not None else self._idf("\uffff")
+        known = {t for t in query_tokens if self._idf(t) < unknown - 1e-6}  # an unknown typo is no evidence
+        known_missing = [self._idf(t) for t in known - vocabulary - self._answer_tokens[item]]
+        best_missing = [self._idf(t) for t in known - best_tokens]
+        known_total = sum(self._idf(t) for t in known) or 1.0
+        return np.array([
+            float(per_item[item]),
+            float(per_item[item]) - runner,
+            float(to_answers[item]),
+            float(to_answers[item]) - answer_runner,
+            self._covered(query_tokens, vocabulary),
+            self._covered(best_tokens, query_tokens) if best_tokens else 0.0,
+            max(known_missing, default=0.0) / (unknown or 1.0),
+            self._covered(query_tokens, vocabulary | self._answer_tokens[item]),
+            sum(known_missing) / known_total,
+            max(best_missing, default=0.0) / (unknown or 1.0),
+            float(any(asks(self._phrasings[r]) == kind for r in rows)) if kind is not None else 0.0,
+            max((2 * len(grams & self._row_grams[r]) / ((len(grams) + len(self._row_grams[r])) or 1) for r in rows),
+                default=0.0) if grams is not None else 0.0,
+            float(core_sims[item]) if core_sims is not None else float(per_item[item]),
+        ])
+
+    # ---- deciding --------------------------------------------------------------------------------------
+    def decide(self, question: str, query_vector: np.ndarray, limit: int = 3) -> CuratedDecision:
+        """The reviewed answer for this question, or the closest reviewed questions to offer."""
         self.refresh()
-        if not self._owner:
-            return None, 0.0
-        sims = self._matrix @ query_vector
-        i = int(np.argmax(sims))
-        return self._answers[self._owner[i]], float(sims[i])
+        return self._decide(question, query_vector, limit, None)
 
-    def match(self, query_vector: np.ndarray) -> tuple[CuratedAnswer, float] | None:
-        answer, score = self.best(query_vector)
-        return (answer, score) if answer is not None and score >= self.threshold else None
+    def decide_without(self, question: str, query_vector: np.ndarray, exclude_row: int,
+                       limit: int = 3) -> CuratedDecision:
+        """As :meth:`decide`, with one shipped phrasing left out (leave-one-out evaluation)."""
+        return self._decide(question, query_vector, limit, exclude_row)
+
+    def candidate_features(self, question: str, query_vector: np.ndarray, exclude_row: int | None = None,
+                           depth: int = 3) -> list[tuple[int, np.ndarray]]:
+        """(item index, features) for the ``depth`` items closest by similarity (for training)."""
+        row_sims, per_item, to_answers = self.similarities(query_vector, exclude_row)
+        tokens = self.content(question)
+        unknown = self._idf("\uffff")
+        context = self._context(question, per_item, exclude_row)
+        return [(i, self.features(tokens, row_sims, per_item, i, exclude_row, unknown, to_answers, *context))
+                for i in self._order(per_item, to_answers, depth)]
+
+    def _context(self, question: str, per_item: np.ndarray, exclude_row: int | None
+                 ) -> tuple[Asks, set[str], np.ndarray]:
+        """What every candidate's features share: the question's kind, its character pairs and the
+        similarity of its asking clause to each item (the whole question's when it is one clause)."""
+        core = core_clause(question)
+        if core == question:
+            return asks(question), _grams(question), per_item
+        _, core_sims, _ = self.similarities(self._embed_core(core), exclude_row)
+        return asks(question), _grams(question), np.maximum(core_sims, per_item)
+
+    def _decide(self, question: str, query_vector: np.ndarray, limit: int, exclude_row: int | None
+                ) -> CuratedDecision:
+        if not len(self._owner):
+            return CuratedDecision(None)
+        row_sims, per_item, to_answers = self.similarities(query_vector, exclude_row)
+        if self.model is None:
+            top = int(np.argmax(per_item))
+            hit = CuratedCandidate(self._answers[top], float(per_item[top]), float(per_item[top]))
+            return CuratedDecision(hit if hit.similarity >= self.threshold else None)
+        tokens = self.content(question)
+        unknown = self._idf("\uffff")
+        order = self._order(per_item, to_answers, max(limit, 3))
+        context = self._context(question, per_item, exclude_row)
+        feats = np.stack([self.features(tokens, row_sims, per_item, i, exclude_row, unknown, to_answers, *context)
+                          for i in order])
+        probs = self.model.probability(feats)
+        ranked = sorted(zip(order, probs, strict=True), key=lambda pair: -pair[1])
+        candidates = [CuratedCandidate(self._answers[i], float(per_item[i]), float(p)) for i, p in ranked]
+        if candidates[0].probability >= self.model.answer_at:
+            return CuratedDecision(candidates[0])
+        offered = tuple(c for c in candidates if c.probability >= self.model.suggest_at)[:limit]
+        return CuratedDecision(None, offered)
+
+    def match(self, question: str, query_vector: np.ndarray) -> tuple[CuratedAnswer, float] | None:
+        decision = self.decide(question, query_vector)
+        return (decision.hit.answer, decision.hit.similarity) if decision.hit else None

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.engine import safety
 from bot.engine.conversation import bound_history, heuristic_rewrite, is_follow_up
-from bot.engine.curated_match import CuratedMatcher
+from bot.engine.curated_match import CuratedMatcher, MatchModel
 from bot.engine.extractive import ExtractiveComposer
 from bot.engine.normalize import QueryNormalizer
 from bot.engine.retrieval import HybridRetriever, Retrieved
@@ -71,7 +71,8 @@ class AnswerService:
         self.retriever = retriever or HybridRetriever(kb, settings.candidate_k)
         self.triage = triage
         self.extractive = ExtractiveComposer(kb.tokenizer.tokens, kb.idf, settings.answer_chars)
-        self.curated = CuratedMatcher(store, kb.embedder, settings.curated_threshold) if store else None
+        self.curated = (CuratedMatcher(store, kb.embedder, settings.curated_threshold, tokens=kb.tokenizer.tokens,
+                                       idf=kb.idf, model=MatchModel.load()) if store else None)
         self._slots = threading.BoundedSemaphore(settings.max_concurrent_answers)
         self._embed_query = functools.lru_cache(maxsize=4096)(self._embed_query_uncached)
         self.llm_failures: Counter[str] = Counter()  # reason → count since start (the dashboard reads the log)
@@ -213,11 +214,13 @@ class AnswerService:
         top_score = 0.0
         if triage.level in (Level.SELF_HARM, Level.HARMFUL_REQUEST):
             answer = Answer("", Mode.SAFETY)  # the safety message alone: no article quotes, no method
+        suggestions: list[str] = []
         if answer is None and options.use_curated and self.curated is not None:
-            hit = self.curated.match(qvec)
-            if hit is not None:
-                answer = self._curated_answer(*hit)
-                top_score = hit[1]
+            decision = self.curated.decide(query, qvec)
+            if decision.hit is not None:
+                answer = self._curated_answer(decision.hit.answer, decision.hit.similarity)
+                top_score = decision.hit.similarity
+            suggestions = [c.answer.question for c in decision.suggestions]
         if answer is None:
             expanded = self.normalizer.expand(query)
             retrieved = self.retriever.retrieve(expanded, max(self.settings.top_k, 10), qvec)
@@ -235,6 +238,8 @@ class AnswerService:
                 sources = [Source(i, s.chunk, s.score) for i, s in enumerate(retrieved.results, start=1)]
                 answer = yield from self._compose(query, expanded, sources, history, options)
             answer.ranked_sources = ranked
+        if answer.mode in (Mode.EXTRACTIVE, Mode.LLM, Mode.NO_ANSWER) and not triage.alarm:
+            answer.suggestions = suggestions
         answer = self._apply_triage(answer, triage)
         medical = safety.is_medical(cleaned) or any(c.topic in MEDICAL_TOPICS for c in answer.citations)
         if medical and answer.mode not in (Mode.NO_ANSWER, Mode.SAFETY):

