@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.engine.question_kind import Asks, asks
+from bot.engine.question_kind import Asks, asks, is_content_word
 from knowledge.index.embedders import Embedder
 from knowledge.stores.curation import CuratedAnswer, CurationStore
 
@@ -30,12 +30,6 @@ MODEL_PATH = Path(__file__).resolve().parents[2] / "knowledge" / "curated_match.
 FEATURES = ("similarity", "margin", "answer_similarity", "answer_margin", "query_covered", "item_covered",
             "missing_key", "answer_covered", "missing_share", "best_missing_key", "same_kind", "char_overlap",
             "core_similarity")
-# Words that carry the form of a question, not its subject.
-_FORM = set("的了吗呢吧啊呀嘛么是不会能有没要在和与就都也还这那个些哪啥咋怎么什么为什么怎么办可以真假说法听说请问问一下"
-            "到底究竟真的是不是能不能会不会有没有要不要好不好行不行对不对")
-_FORM_WORDS = {"什么", "为什么", "为啥", "怎么", "怎么办", "怎样", "如何", "是不是", "能不能", "会不会", "有没有",
-               "要不要", "可以", "可不可以", "到底", "究竟", "真的", "请问", "听说", "说法", "一下", "咋个", "啥子",
-               "哪些", "多少", "吗"}
 _SPACE = re.compile(r"\s+")
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 _CLAUSES = re.compile(r"[。！？!?；;，,…\n]+")
@@ -169,9 +163,8 @@ class CuratedMatcher:
         """The words of a text that say what it is about (not how it is asked)."""
         out = set()
         for token in self._tokens(_SPACE.sub("", text)):
-            if token in _FORM_WORDS or all(ch in _FORM for ch in token) or not token.strip():
-                continue
-            out.add(token)
+            if is_content_word(token):
+                out.add(token)
         return out
 
     # ---- features ------------------------------------------------------------------------------------

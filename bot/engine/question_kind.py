@@ -36,6 +36,20 @@ _GIVES = {
 }
 
 
+# Words that carry the form of a question, not its subject.
+FORM_CHARS = set("的了吗呢吧啊呀嘛么是不会能有没要在和与就都也还这那个些哪啥咋怎么什么为什么怎么办可以真假"
+                 "说法听说请问问一下到底究竟真的是不是能不能会不会有没有要不要好不好行不行对不对")
+FORM_WORDS = {"什么", "为什么", "为啥", "怎么", "怎么办", "怎样", "如何", "是不是", "能不能", "会不会", "有没有",
+               "要不要", "可以", "可不可以", "到底", "究竟", "真的", "请问", "听说", "说法", "一下", "咋个", "啥子",
+               "哪些", "多少", "吗"}
+
+
+def is_content_word(token: str) -> bool:
+    """Does a token say what a question is about (not how it is asked)?"""
+    token = token.strip()
+    return bool(token) and token not in FORM_WORDS and not all(ch in FORM_CHARS for ch in token)
+
+
 def asks(question: str) -> Asks:
     """The kind of answer the question wants (the first that applies, in this order)."""
     for kind, pattern in ((Asks.CAUSE, _CAUSE), (Asks.ACTION, _ACTION), (Asks.FIGURE, _FIGURE),

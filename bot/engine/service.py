@@ -16,10 +16,11 @@ import numpy as np
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.engine import safety
-from bot.engine.conversation import bound_history, heuristic_rewrite, is_follow_up
+from bot.engine.conversation import Resolved, bound_history, heuristic_rewrite, is_follow_up
 from bot.engine.curated_match import CuratedMatcher, MatchModel
 from bot.engine.extractive import ExtractiveComposer
 from bot.engine.normalize import QueryNormalizer
+from bot.engine.question_kind import is_content_word
 from bot.engine.retrieval import HybridRetriever, Retrieved
 from bot.engine.safety import MEDICAL_TOPICS
 from bot.engine.triage import Level, Triage, TriageResult
@@ -96,16 +97,24 @@ class AnswerService:
             raise QuestionError(texts.QUESTION_EMPTY)
         return cleaned
 
-    def _resolve(self, question: str, history: list[tuple[str, str]]) -> str:
+    def _resolve(self, question: str, history: list[tuple[str, str]]) -> Resolved:
         if not is_follow_up(question, history):
-            return question
+            return Resolved(question)
         if self.llm is not None:
             try:
                 rewritten = self.normalizer.clean(self.llm.rewrite(question, history))
-                return rewritten[: 2 * self.settings.max_question_chars] or question
+                return Resolved(rewritten[: 2 * self.settings.max_question_chars] or question)
             except LLMUnavailable as exc:
                 self._llm_failed("rewrite", exc)
-        return heuristic_rewrite(question, history)
+        return heuristic_rewrite(question, history, self.subject_of)
+
+    def subject_of(self, text: str, limit: int = 2) -> list[str]:
+        """The weighty words of a text that the knowledge base knows (its entity), rarest first."""
+        unknown = self.kb.idf("\uffff")
+        words = {t for t in self.kb.tokenizer.tokens(text) if len(t) >= 2 and is_content_word(t)
+                 and self.kb.idf(t) < unknown - 1e-6}
+        whole = [w for w in words if not any(w != other and w in other for other in words)]
+        return sorted(whole, key=lambda w: (-self.kb.idf(w), w))[:limit]
 
     def _sufficient(self, retrieved: Retrieved) -> bool:
         evidence = Evidence(retrieved.top_dense, retrieved.top_keyword)
@@ -207,7 +216,8 @@ class AnswerService:
         timings["triage_ms"] = (time.perf_counter() - t0) * 1000
         if triage.level != Level.NONE:
             yield triage  # shown before anything else, also while the answer is still streaming
-        query = self._resolve(cleaned, history)
+        resolved = self._resolve(cleaned, history)
+        query = resolved.query
         qvec = question_vec if query == cleaned else self._embed_query(query)
 
         answer: Answer | None = None
@@ -244,6 +254,10 @@ class AnswerService:
         medical = safety.is_medical(cleaned) or any(c.topic in MEDICAL_TOPICS for c in answer.citations)
         if medical and answer.mode not in (Mode.NO_ANSWER, Mode.SAFETY):
             answer.text = f"{answer.text}\n{texts.MEDICAL_DISCLAIMER}"
+        if resolved.subject and answer.mode in (Mode.EXTRACTIVE, Mode.LLM, Mode.CURATED):
+            # say which subject was assumed: the citizen can correct a wrong guess at once
+            answer.notice = " ".join(p for p in (texts.FOLLOW_UP_SUBJECT.format(subject=resolved.subject),
+                                                 answer.notice) if p)
         answer.question = question
         answer.retrieval_query = query
         timings["total_ms"] = (time.perf_counter() - start) * 1000

@@ -41,7 +41,7 @@ class VectorPack:
         if not path.is_file():
             return None
         with np.load(path, allow_pickle=False) as data:
-            keys = {bytes(k): i for i, k in enumerate(data["keys"])}
+            keys = {row.tobytes(): i for i, row in enumerate(data["keys"])}
             return cls(str(data["embedder"]), keys, np.asarray(data["vectors"]))
 
     def get(self, kind: str, text: str) -> np.ndarray | None:
@@ -53,7 +53,9 @@ class VectorPack:
 
     @staticmethod
     def write(path: Path, embedder: str, entries: dict[tuple[str, str], np.ndarray]) -> None:
-        keys = np.array([np.frombuffer(pack_key(kind, text), dtype="S16")[0] for kind, text in entries])
+        # raw bytes in a uint8 matrix: a fixed-width bytes dtype would drop a key's trailing zero bytes
+        keys = np.array([np.frombuffer(pack_key(kind, text), dtype=np.uint8) for kind, text in entries],
+                        dtype=np.uint8).reshape(len(entries), 16)
         vectors = np.stack(list(entries.values())).astype(np.float16) if entries else np.zeros((0, 1), np.float16)
         np.savez_compressed(path, keys=keys, vectors=vectors, embedder=np.array(embedder))
 
