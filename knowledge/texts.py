@@ -35,6 +35,8 @@ EXTRACTIVE_NOTICE = "以下内容摘录自知识库中的科普文章，方括�
 LLM_FALLBACK_NOTICE = "AI 归纳服务暂时不可用，下面改为直接摘录知识库原文。"
 LLM_UNCITED_NOTICE = "提示：这段 AI 归纳没有找到对应的出处，请以下方资料原文为准。"
 CURATED_NOTICE = "这是经过科普传播员审核的解答。"
+DID_YOU_MEAN = "你是不是想问："
+AI_GENERATED_LABEL = "【AI 生成】本回答由人工智能（{model}）依据知识库资料生成，请注意核实。"
 FOLLOW_UP_SUBJECT = "（接着上文，按「{subject}」理解这个问题；不是这个意思的话，请把问题说完整。）"
 MEDICAL_DISCLAIMER = "以上为科普信息，不能代替医生的诊断和治疗；身体不适请及时就医。"
 # Safety triage (bot/triage.py): what a person in danger reads first

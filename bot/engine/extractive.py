@@ -56,6 +56,7 @@ class _Sentence:
     after_verdict: bool
     grams: frozenset[str]
     tokens: set[str]
+    retrieval: float = 0.0  # its chunk's retrieval score, relative to the best source
     score: float = 0.0
 
 
@@ -79,7 +80,8 @@ class ExtractiveComposer:
     """
 
     def __init__(self, tokens: Callable[[str], list[str]], idf: Callable[[str], float], answer_chars: int = 150,
-                 min_chars: int = 60, topic_discount: float = 1.0, char_weight: float = 0.8) -> None:
+                 min_chars: int = 60, topic_discount: float = 1.0, char_weight: float = 0.8,
+                 summary_bonus: float = 0.0, chunk_prior: float = 0.6) -> None:
         self._tokens = tokens
         self._idf = idf
         self.answer_chars = answer_chars
@@ -88,6 +90,8 @@ class ExtractiveComposer:
         # not what is asked about it; their weight shrinks by this factor times their local frequency.
         self.topic_discount = topic_discount
         self.char_weight = char_weight
+        self.summary_bonus = summary_bonus  # the editor's summary is written to answer the article's question
+        self.chunk_prior = chunk_prior  # sentences of better-retrieved chunks come first
 
     # ---- reading the sources ---------------------------------------------------------------------
     def _articles(self, sources: list[Source]) -> list[_Article]:
@@ -117,7 +121,8 @@ class ExtractiveComposer:
                         verdict = True
                         continue
                     for text in split_sentences(line):
-                        self._add(sentences, seen, text, block, summary=False, after_verdict=verdict)
+                        self._add(sentences, seen, text, block, summary=False, after_verdict=verdict,
+                                  retrieval=src.score / top, heading=chunk.heading)
                         verdict = False
                 previous = chunk
             meta = " ".join([first.chunk.title, str(first.chunk.extra.get("keywords") or ""),
@@ -127,16 +132,17 @@ class ExtractiveComposer:
         return articles
 
     def _add(self, out: list[_Sentence], seen: set[str], text: str, block: int, summary: bool,
-             after_verdict: bool = False) -> None:
+             after_verdict: bool = False, retrieval: float = 0.0, heading: str = "") -> None:
+        """A candidate sentence; the words of its section heading count as its own ("在学校" → 学校)."""
         text = _ENUMERATOR.sub("", _LIST_MARK.sub("", text.strip()))
         if text in seen or _core_len(text) < 4 or _TO_THE_ASSISTANT.search(text):
             return
         seen.add(text)
-        out.append(_Sentence(text, block, summary, after_verdict, frozenset(_bigrams(text)),
-                             set(self._tokens(text))))
+        out.append(_Sentence(text, block, summary, after_verdict, frozenset(_bigrams(text) | _bigrams(heading)),
+                             set(self._tokens(text)) | set(self._tokens(heading)), retrieval))
 
     # ---- scoring ---------------------------------------------------------------------------------
-    def _score(self, question: str, articles: list[_Article]) -> dict[str, float]:
+    def _score(self, question: str, articles: list[_Article], focus: str = "") -> dict[str, float]:
         """Score every sentence for how well it answers; return the question tokens' weights."""
         q_tokens = set(self._tokens(question))
         q_grams = _bigrams(question)
@@ -145,6 +151,10 @@ class ExtractiveComposer:
         w_tok = {t: self._idf(t) * (1 - self.topic_discount * sum(t in s.tokens for s in everything) / n)
                  for t in q_tokens}
         w_gram = {g: 1 - self.topic_discount * sum(g in s.grams for s in everything) / n for g in q_grams}
+        if focus:  # a follow-up: its own words say what is asked now, the earlier turn only the subject
+            f_tokens, f_grams = set(self._tokens(focus)), _bigrams(focus)
+            w_tok = {t: w * (1.0 if t in f_tokens else 0.3) for t, w in w_tok.items()}
+            w_gram = {g: w * (1.0 if g in f_grams else 0.3) for g, w in w_gram.items()}
         tok_total = sum(w_tok.values()) or 1.0
         gram_total = sum(w_gram.values()) or 1.0
         kind = asks(question)
@@ -162,7 +172,8 @@ class ExtractiveComposer:
             if qualifiers and any(q in s.text for q in qualifiers):
                 score += 0.2
             if s.summary:
-                score += 0.1  # the editor's summary is written to answer the article's question
+                score += self.summary_bonus
+            score += self.chunk_prior * s.retrieval
             if s.after_verdict:
                 score += 0.3  # the sentence under "结论：假" states the verdict in words
             s.score += score - 0.002 * math.log1p(len(s.text))
@@ -212,11 +223,12 @@ class ExtractiveComposer:
         return chosen
 
     def compose(self, question: str, sources: list[Source], history: list[tuple[str, str]] | None = None,
-                level: str = DEFAULT_LEVEL) -> Composed:
+                level: str = DEFAULT_LEVEL, focus: str = "") -> Composed:
+        """``focus``: for a follow-up resolved against earlier turns, the follow-up's own words."""
         articles = self._articles(sources)
         if not articles:
             return Composed("", [], {})
-        weights = self._score(question, articles)
+        weights = self._score(question, articles, focus)
 
         def merit(a: _Article) -> float:
             best = max((s.score for s in a.sentences), default=0.0)

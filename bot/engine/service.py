@@ -246,7 +246,8 @@ class AnswerService:
                 answer = self._no_answer(retrieved)
             else:
                 sources = [Source(i, s.chunk, s.score) for i, s in enumerate(retrieved.results, start=1)]
-                answer = yield from self._compose(query, expanded, sources, history, options)
+                focus = cleaned if resolved.subject else ""
+                answer = yield from self._compose(query, expanded, sources, history, options, focus)
             answer.ranked_sources = ranked
         if answer.mode in (Mode.EXTRACTIVE, Mode.LLM, Mode.NO_ANSWER) and not triage.alarm:
             answer.suggestions = suggestions
@@ -305,7 +306,7 @@ class AnswerService:
         return Answer(texts.NO_ANSWER, Mode.NO_ANSWER, notice=notice, related_topics=topics)
 
     def _compose(self, query: str, expanded: str, sources: list[Source], history: list[tuple[str, str]],
-                 options: AskOptions) -> Iterator[str]:
+                 options: AskOptions, focus: str = "") -> Iterator[str]:
         """The LLM reads the question as asked; the quoting composer also matches its glossary terms."""
         if self.llm is not None:
             text = ""
@@ -319,18 +320,19 @@ class AnswerService:
                         yield text
                 if composed is None:
                     raise LLMUnavailable("stream ended without an answer")
-                answer = Answer(composed.text, Mode.LLM, self._citations(sources, composed))
+                answer = Answer(composed.text, Mode.LLM, self._citations(sources, composed),
+                                generated_by=self.settings.llm_model or "")
                 if not composed.cited:
                     answer.flagged = True
                     answer.notice = texts.LLM_UNCITED_NOTICE
                 return answer
             except LLMUnavailable as exc:
                 reason = self._llm_failed("answer", exc)
-                composed = self.extractive.compose(expanded, sources)
+                composed = self.extractive.compose(expanded, sources, focus=focus)
                 yield composed.text
                 return Answer(composed.text, Mode.EXTRACTIVE, self._citations(sources, composed),
                               notice=texts.LLM_FALLBACK_NOTICE, llm_fallback=reason)
-        composed = self.extractive.compose(expanded, sources)
+        composed = self.extractive.compose(expanded, sources, focus=focus)
         yield composed.text
         return Answer(composed.text, Mode.EXTRACTIVE, self._citations(sources, composed),
                       notice=texts.EXTRACTIVE_NOTICE)

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from bot.engine import safety
 from bot.engine.triage import TriageResult
+from knowledge import texts
 from knowledge.texts import DEFAULT_READING_LEVEL as DEFAULT_LEVEL
 from knowledge.types import Chunk
 
@@ -84,6 +85,7 @@ class Answer:
     triage: TriageResult = field(default_factory=TriageResult)
     llm_fallback: str = ""  # why the LLM composer failed and the answer was quoted instead
     suggestions: list[str] = field(default_factory=list)  # "你是不是想问：" reviewed questions close to this one
+    generated_by: str = ""  # the model that wrote an LLM answer (shown with the AI-generated label)
 
     @property
     def safety(self) -> str:
@@ -94,7 +96,8 @@ class Answer:
     def full_text(self) -> str:
         """Text as shown to a citizen: safety message first (number and first steps), then the answer,
         then any notice."""
-        parts = [p for p in (self.safety, self.text, self.notice) if p]
+        label = texts.AI_GENERATED_LABEL.format(model=self.generated_by) if self.generated_by else ""
+        parts = [p for p in (self.safety, label, self.text, self.notice) if p]
         return "\n\n".join(parts)
 
 

@@ -62,7 +62,15 @@ def build_chat(service: AnswerService, limiter: RateLimiter, trusted: frozenset[
         return client_address(request.client.host, list(request.headers.items()), trusted)
 
     def respond(question: str, messages: list[dict], level: str, log_ids: list[int | None], asked: list[str],
-                request: gr.Request) -> Iterator[tuple[list[dict], str, list[int | None], list[str]]]:
+                request: gr.Request) -> Iterator[tuple[list[dict], str, list[int | None], list[str], Any]]:
+        """The answer as it grows, then the reviewed questions to offer ("你是不是想问")."""
+        offered: list[str] = []
+        for chat_update in _respond(question, messages, level, log_ids, asked, request, offered):
+            yield (*chat_update, gr.update(samples=[[q] for q in offered], visible=bool(offered)))
+
+    def _respond(question: str, messages: list[dict], level: str, log_ids: list[int | None], asked: list[str],
+                 request: gr.Request, offered: list[str]
+                 ) -> Iterator[tuple[list[dict], str, list[int | None], list[str]]]:
         history = history_pairs(messages, asked)
         messages = [*messages, {"role": "user", "content": render_question(question)}]
         ids, asked = [*log_ids, None], [*asked, question]
@@ -77,6 +85,7 @@ def build_chat(service: AnswerService, limiter: RateLimiter, trusted: frozenset[
             for item in service.ask_stream(question, history, AskOptions(reading_level=level)):
                 if isinstance(item, Answer):
                     ids[-1] = item.log_id
+                    offered[:] = item.suggestions
                     shown = render_answer(item)
                 elif isinstance(item, TriageResult):
                     triage = item
@@ -117,8 +126,11 @@ def build_chat(service: AnswerService, limiter: RateLimiter, trusted: frozenset[
         value = evt.value
         return str(value.get("text", "")) if isinstance(value, dict) else str(value)
 
-    def new_chat() -> tuple[list, list, list, str]:
-        return [], [], [], ""
+    def pick_suggestion(sample: list[str]) -> str:
+        return str(sample[0]) if sample else ""
+
+    def new_chat() -> tuple[list, list, list, str, Any]:
+        return [], [], [], "", gr.update(samples=[], visible=False)
 
     examples = [{"text": q, "display_text": texts.SUGGESTION_LABEL.format(topic=t, question=q)}
                 for t, q in service.suggestions()]
@@ -132,6 +144,8 @@ def build_chat(service: AnswerService, limiter: RateLimiter, trusted: frozenset[
         with gr.Row():
             box = gr.Textbox(placeholder=texts.QUESTION_PLACEHOLDER, show_label=False, scale=5, elem_id="question")
             send = gr.Button(texts.ASK_BUTTON, variant="primary", scale=1, elem_id="ask", min_width=80)
+        did_you_mean = gr.Dataset(components=[gr.Textbox(visible=False)], samples=[], label=texts.DID_YOU_MEAN,
+                                  visible=False, elem_id="did-you-mean")
         with gr.Row():
             level = gr.Radio(texts.READING_LEVELS, value=texts.DEFAULT_READING_LEVEL, label=texts.READING_LEVEL,
                              scale=3)
@@ -144,12 +158,14 @@ def build_chat(service: AnswerService, limiter: RateLimiter, trusted: frozenset[
             report_msg = gr.Markdown(elem_id="report-message")
         gr.Markdown(texts.CURATOR_LINK)
 
-        io = ([box, chat, level, log_ids, asked], [chat, box, log_ids, asked])
+        io = ([box, chat, level, log_ids, asked], [chat, box, log_ids, asked, did_you_mean])
         send.click(respond, *io, concurrency_limit=16, api_name="ask")
         box.submit(respond, *io, concurrency_limit=16, api_name=False)
         chat.example_select(pick_example, None, box, api_name=False).then(respond, *io, concurrency_limit=16,
                                                                           api_name=False)
         chat.like(like, [log_ids], None, api_name=False)
         report_btn.click(report, [comment, log_ids], [report_msg, comment], api_name=False)
-        clear.click(new_chat, None, [chat, log_ids, asked, box], api_name=False)
+        did_you_mean.click(pick_suggestion, did_you_mean, box, api_name=False).then(respond, *io, concurrency_limit=16,
+                                                                                   api_name=False)
+        clear.click(new_chat, None, [chat, log_ids, asked, box, did_you_mean], api_name=False)
     return demo

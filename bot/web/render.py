@@ -41,10 +41,14 @@ def render_answer(answer: Answer) -> str:
     label = texts.MODE_LABELS.get(answer.mode.value, answer.mode.value)
     parts = [render_safety(answer.triage)] if answer.triage.level != Level.NONE else []
     parts.append(f"**【{label}】**")
+    if answer.generated_by:  # generated content carries an explicit label (标识办法, 2025-09-01)
+        parts.append(f"**{_esc(texts.AI_GENERATED_LABEL.format(model=answer.generated_by))}**")
     if answer.text:
         parts.append(_esc(answer.text))
     if answer.notice:
         parts.append(f"*{_esc(answer.notice)}*")
+    if answer.suggestions:
+        parts.append(texts.DID_YOU_MEAN + "\n" + "\n".join(f"- {_esc(q)}" for q in answer.suggestions))
     for c in answer.citations:
         snippet = _esc(c.snippet)
         for sentence in c.highlights:

@@ -119,9 +119,12 @@ def test_llm_failure_falls_back_to_cited_extractive(settings: Settings, tmp_path
         stub.enqueue(Behaviour.answer("大熊猫主要吃竹子[1]，也吃竹鼠[7]。"))
         good = svc.ask("大熊猫吃什么？", options=AskOptions(use_curated=False))
         assert good.mode == Mode.LLM and "[7]" not in good.text and "[1]" in good.text
+        assert good.generated_by == "stub"  # generated content is labelled, with the model's name
+        assert good.full_text.startswith(texts.AI_GENERATED_LABEL.format(model="stub"))
         stub.enqueue(Behaviour.http_error(500))
         bad = svc.ask("大熊猫吃什么？", options=AskOptions(use_curated=False))
         assert bad.mode == Mode.EXTRACTIVE and bad.notice == texts.LLM_FALLBACK_NOTICE and bad.citations
+        assert not bad.generated_by and "AI 生成" not in bad.full_text  # quoted, not generated
         stub.enqueue(Behaviour.sleep(10))
         slow = svc.ask("大熊猫吃什么？", options=AskOptions(use_curated=False))
         assert slow.mode == Mode.EXTRACTIVE and slow.timings["total_ms"] < 8000
