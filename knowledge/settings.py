@@ -51,11 +51,14 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=50, description="Sources given to the composer.")
     candidate_k: int = Field(30, ge=5, le=200, description="Candidates taken from each retriever before fusion.")
     rrf_k: int = Field(5, ge=1, description="Reciprocal-rank-fusion constant (chosen by measurement on the dev set).")
-    curated_threshold: float = Field(0.97, description="Query cosine for a curated hit (strict).")
+    curated_threshold: float = Field(0.97, description="Query cosine for a curated hit when the embedder has no trained match model.")
     evidence_threshold: float = Field(
         0.906, description="No answer when best dense cosine + keyword_weight·ln(1+best BM25) is below this."
     )
     evidence_keyword_weight: float = Field(0.015, ge=0, description="Weight of the BM25 evidence (see above).")
+    evidence_latin_offset: float = Field(
+        0.08, ge=0, description="Lower evidence bar for questions written mostly in Latin letters (English): "
+        "cross-lingual cosines run about this much lower (measured on the citizen suite's work split).")
     max_question_chars: int = Field(500, ge=10, description="Longer questions are refused with a message.")
     curation_db_url: str | None = Field(None, description="SQLAlchemy URL; empty = SQLite under data_dir.")
     answer_chars: int = Field(150, ge=50, le=2000,

@@ -6,6 +6,7 @@ import contextlib
 import functools
 import logging
 import math
+import re
 import threading
 import time
 from collections import Counter
@@ -33,6 +34,8 @@ from knowledge.stores.curation import CuratedAnswer, CurationStore
 from knowledge.types import Chunk
 
 log = logging.getLogger(__name__)
+_LATIN = re.compile(r"[A-Za-z]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def public_source(chunk: Chunk) -> str:
@@ -116,9 +119,13 @@ class AnswerService:
         whole = [w for w in words if not any(w != other and w in other for other in words)]
         return sorted(whole, key=lambda w: (-self.kb.idf(w), w))[:limit]
 
-    def _sufficient(self, retrieved: Retrieved) -> bool:
+    def _sufficient(self, retrieved: Retrieved, question: str) -> bool:
         evidence = Evidence(retrieved.top_dense, retrieved.top_keyword)
-        return evidence.score(self.settings.evidence_keyword_weight) >= self.settings.evidence_threshold
+        threshold = self.settings.evidence_threshold
+        if len(_LATIN.findall(question)) > len(_HAN.findall(question)):
+            # an English question meets Chinese passages at lower cosines and matches no keyword
+            threshold -= self.settings.evidence_latin_offset
+        return evidence.score(self.settings.evidence_keyword_weight) >= threshold
 
     def _citations(self, sources: list[Source], composed: Composed) -> list[Citation]:
         out = []
@@ -242,7 +249,7 @@ class AnswerService:
             top_score = retrieved.top_dense
             if triage.alarm:  # the first-aid card alone: nothing is composed, so nothing streams and vanishes
                 answer = Answer("", Mode.SAFETY)
-            elif not self._sufficient(retrieved):
+            elif not self._sufficient(retrieved, cleaned):
                 answer = self._no_answer(retrieved)
             else:
                 sources = [Source(i, s.chunk, s.score) for i, s in enumerate(retrieved.results, start=1)]
