@@ -51,7 +51,8 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=50, description="Sources given to the composer.")
     candidate_k: int = Field(30, ge=5, le=200, description="Candidates taken from each retriever before fusion.")
     rrf_k: int = Field(5, ge=1, description="Reciprocal-rank-fusion constant (chosen by measurement on the dev set).")
-    curated_threshold: float = Field(0.97, description="Query cosine for a curated hit when the embedder has no trained match model.")
+    curated_threshold: float = Field(
+        0.97, description="Query cosine for a curated hit when the embedder has no trained match model.")
     evidence_threshold: float = Field(
         0.906, description="No answer when best dense cosine + keyword_weight·ln(1+best BM25) is below this."
     )
