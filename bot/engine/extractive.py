@@ -31,7 +31,7 @@ _ENUMERATOR = re.compile(r"^(第[一二三四五六七八九十]+|首先|其次|
 # Sentences that report a claim in order to refute it never open an answer (nor should it end on one).
 _REPORTS_CLAIM = re.compile(r"^(常听人说|有人说|听说|网上(流传|说|有人说)|流传着|坊间|民间(流传|说法)|老人常|老一辈|"
                             r"(很多|不少|有些|一些)(人|朋友|老人)(认为|觉得|以为|说|相信|担心)|有一种(流传很广的)?(说法|担心)|"
-                            r"有种说法|一直有人说|常有人问|也有人|还有人)|[:：]\s*[“\"「]|是流传很广的")
+                            r"有种说法|一直有人说|常有人问|也有人|还有人)|[:：]\s*[“\"「]|是流传很广的|(误解|误区|谣言|传言|说法)(是|就是)\s*[“\"「]")
 _ABOUT_THE_TEXT = re.compile(r"本文|这篇文章|下文|本篇")
 _VERDICT = re.compile(r"^\**结论[:：]\s*(真|假|部分正确|尚无定论)\**$")
 # Qualifiers that change the answer: whose case it is, which situation.
@@ -66,7 +66,13 @@ class _Article:
     rank: int
     retrieval: float
     sentences: list[_Sentence]
-    meta_tokens: set[str]
+    meta: str  # title, keywords and headings: what the article is about
+
+
+def _opens(sentence: _Sentence) -> bool:
+    """Can this sentence open an answer (it stands alone and states something, not a myth)?"""
+    text = sentence.text
+    return not _DEPENDENT.match(text) and not _REPORTS_CLAIM.search(text) and not text.rstrip().endswith(("：", ":"))
 
 
 class ExtractiveComposer:
@@ -81,7 +87,7 @@ class ExtractiveComposer:
 
     def __init__(self, tokens: Callable[[str], list[str]], idf: Callable[[str], float], answer_chars: int = 150,
                  min_chars: int = 60, topic_discount: float = 1.0, char_weight: float = 0.8,
-                 summary_bonus: float = 0.0, chunk_prior: float = 0.6) -> None:
+                 summary_bonus: float = 0.0, chunk_prior: float = 0.6, article_prior: float = 0.5) -> None:
         self._tokens = tokens
         self._idf = idf
         self.answer_chars = answer_chars
@@ -92,6 +98,7 @@ class ExtractiveComposer:
         self.char_weight = char_weight
         self.summary_bonus = summary_bonus  # the editor's summary is written to answer the article's question
         self.chunk_prior = chunk_prior  # sentences of better-retrieved chunks come first
+        self.article_prior = article_prior  # how much the article's retrieval rank counts in choosing it
 
     # ---- reading the sources ---------------------------------------------------------------------
     def _articles(self, sources: list[Source]) -> list[_Article]:
@@ -127,8 +134,7 @@ class ExtractiveComposer:
                 previous = chunk
             meta = " ".join([first.chunk.title, str(first.chunk.extra.get("keywords") or ""),
                              *(m.chunk.heading for m in members)])
-            articles.append(_Article(first.number, rank, max(m.score for m in members) / top, sentences,
-                                     set(self._tokens(meta))))
+            articles.append(_Article(first.number, rank, max(m.score for m in members) / top, sentences, meta))
         return articles
 
     def _add(self, out: list[_Sentence], seen: set[str], text: str, block: int, summary: bool,
@@ -181,15 +187,15 @@ class ExtractiveComposer:
 
     @staticmethod
     def _about(article: _Article, weights: dict[str, float]) -> float:
-        """How much of the question's weight the article's title, keywords and headings carry."""
+        """How much of the question's weight the article's title, keywords and headings carry (a word
+        inside a longer one counts: 雷 is in 雷电)."""
         total = sum(weights.values()) or 1.0
-        return sum(w for t, w in weights.items() if t in article.meta_tokens) / total
+        return sum(w for t, w in weights.items() if t in article.meta) / total
 
     # ---- composing -------------------------------------------------------------------------------
     def _passage(self, article: _Article) -> list[_Sentence]:
         sentences = article.sentences
-        openers = [i for i, s in enumerate(sentences) if not _DEPENDENT.match(s.text)
-                   and not _REPORTS_CLAIM.search(s.text) and not s.text.rstrip().endswith(("：", ":"))]
+        openers = [i for i, s in enumerate(sentences) if _opens(s)]
         if not openers:
             return []
         start = max(openers, key=lambda i: sentences[i].score)
@@ -231,8 +237,8 @@ class ExtractiveComposer:
         weights = self._score(question, articles, focus)
 
         def merit(a: _Article) -> float:
-            best = max((s.score for s in a.sentences), default=0.0)
-            return best + 0.5 * a.retrieval + 0.6 * self._about(a, weights) - 0.05 * a.rank
+            best = max((s.score for s in a.sentences if _opens(s)), default=0.0)
+            return best + self.article_prior * a.retrieval + 0.6 * self._about(a, weights) - 0.05 * a.rank
 
         chosen_article = max(articles, key=merit)
         passage = self._passage(chosen_article)
