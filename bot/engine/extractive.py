@@ -57,6 +57,7 @@ class _Sentence:
     grams: frozenset[str]
     tokens: set[str]
     retrieval: float = 0.0  # its chunk's retrieval score, relative to the best source
+    relevance: float = 0.0  # how much of the question's words it shares (before any prior or bonus)
     score: float = 0.0
 
 
@@ -87,7 +88,8 @@ class ExtractiveComposer:
 
     def __init__(self, tokens: Callable[[str], list[str]], idf: Callable[[str], float], answer_chars: int = 150,
                  min_chars: int = 60, topic_discount: float = 1.0, char_weight: float = 0.8,
-                 summary_bonus: float = 0.0, chunk_prior: float = 0.6, article_prior: float = 0.5) -> None:
+                 summary_bonus: float = 0.0, chunk_prior: float = 0.6, article_prior: float = 0.5,
+                 sure: float = 0.5) -> None:
         self._tokens = tokens
         self._idf = idf
         self.answer_chars = answer_chars
@@ -99,6 +101,9 @@ class ExtractiveComposer:
         self.summary_bonus = summary_bonus  # the editor's summary is written to answer the article's question
         self.chunk_prior = chunk_prior  # sentences of better-retrieved chunks come first
         self.article_prior = article_prior  # how much the article's retrieval rank counts in choosing it
+        # An opener sharing less than this of the question's words may not be the answer: the passage
+        # then runs on to the ceiling instead of stopping at ``min_chars``.
+        self.sure = sure
 
     # ---- reading the sources ---------------------------------------------------------------------
     def _articles(self, sources: list[Source]) -> list[_Article]:
@@ -173,6 +178,7 @@ class ExtractiveComposer:
             lexical = sum(w_tok[t] for t in q_tokens & s.tokens) / tok_total
             char = sum(w_gram[g] for g in q_grams & s.grams) / gram_total
             score = lexical + self.char_weight * char
+            s.relevance = score
             if score > 0 and gives(kind, s.text):
                 score += 0.15
             if qualifiers and any(q in s.text for q in qualifiers):
@@ -202,11 +208,12 @@ class ExtractiveComposer:
         anchor = sentences[start]
         chosen = [anchor]
         used = len(anchor.text)
+        enough = self.min_chars if anchor.relevance >= self.sure else self.answer_chars
         for nxt in sentences[start + 1:]:
             if nxt.block != anchor.block or nxt.summary != anchor.summary or _REPORTS_CLAIM.search(nxt.text):
                 break
             fits = used + len(nxt.text) <= self.answer_chars
-            if used >= self.min_chars and (not fits or nxt.score < 0.5 * anchor.score):
+            if used >= enough and (not fits or nxt.score < 0.5 * anchor.score or enough == self.answer_chars):
                 break
             if not fits and used + len(nxt.text) > self.answer_chars * 1.3:
                 break
