@@ -33,6 +33,9 @@ _REPORTS_CLAIM = re.compile(r"^(常听人说|有人说|听说|网上(流传|说|
                             r"(很多|不少|有些|一些)(人|朋友|老人)(认为|觉得|以为|说|相信|担心)|有一种(流传很广的)?(说法|担心)|"
                             r"有种说法|一直有人说|常有人问|也有人|还有人)|[:：]\s*[“\"「]|是流传很广的|(误解|误区|谣言|传言|说法)(是|就是)\s*[“\"「]")
 _ABOUT_THE_TEXT = re.compile(r"本文|这篇文章|下文|本篇")
+# A question that checks a claim ("……是真的吗", "靠谱吗") wants the sentence that judges it.
+_CHECKS_A_CLAIM = re.compile(r"真的|是真是假|真假|靠谱|有道理|对吗|对不对|可信|是不是真|听说|据说|网上说|有人说|说是")
+_JUDGES = re.compile(r"其实|并不|并非|并没有|不是真的|没有科学依据|是误解|误区|谣言|说法不对|说法是错|是对的|确实|的确")
 _VERDICT = re.compile(r"^\**结论[:：]\s*(真|假|部分正确|尚无定论)\**$")
 # Qualifiers that change the answer: whose case it is, which situation.
 _QUALIFIER = re.compile(r"孩子|儿童|小孩|宝宝|婴儿|幼儿|娃|学生|孕妇|怀孕|哺乳|老人|老年|糖尿病|高血压|心脏病|过敏|"
@@ -170,6 +173,7 @@ class ExtractiveComposer:
         gram_total = sum(w_gram.values()) or 1.0
         kind = asks(question)
         qualifiers = set(_QUALIFIER.findall(question))
+        claim_check = bool(_CHECKS_A_CLAIM.search(question))
         for article in articles:
             body = [s for s in article.sentences if not s.summary]
             for pos, s in enumerate(body):
@@ -182,6 +186,8 @@ class ExtractiveComposer:
             if score > 0 and gives(kind, s.text):
                 score += 0.15
             if qualifiers and any(q in s.text for q in qualifiers):
+                score += 0.2
+            if claim_check and score > 0 and _JUDGES.search(s.text):
                 score += 0.2
             if s.summary:
                 score += self.summary_bonus

@@ -60,3 +60,18 @@ def test_a_follow_up_keeps_the_earlier_subject_and_says_which_it_assumed(service
     assert "课桌" in follow.text or "老师" in follow.text, follow.text
     assert follow.retrieval_query.startswith("地震的时候住高层应该怎么办")
     assert "按「" in follow.notice and texts.EXTRACTIVE_NOTICE in follow.notice
+
+
+SHOCK = ("---\ntitle: 触电急救：先断电再救人\ntopic: 急救\n---\n# 触电急救\n\n## 先断电\n\n"
+         "触电的人身上带着电，你用手一拉，电流就会通过你的身体，谁碰谁触电。先拉下电闸或拔掉插头，再去救人。\n")
+LIGHTNING = ("---\ntitle: 雷电的两个常见误解\ntopic: 天气与气候\n---\n# 雷电的两个常见误解\n\n## 被雷击的人能不能碰\n\n"
+             "第一个误解是“被雷击的人身上带电，不能碰”。其实被雷击中的人身上并不带电，可以立即救助，马上拨打120并做心肺复苏。\n")
+
+
+def test_a_claim_check_gets_the_sentence_that_judges_the_claim(settings: Settings, tmp_path: Path) -> None:
+    """Judged UNSAFE once: "被雷打过的人身上带电吗" was answered with the electric-shock article's
+    "触电的人身上带着电" — right for electric shock, dangerous for a lightning victim."""
+    service = service_over(settings, tmp_path / "claims", {"shock.md": SHOCK, "lightning.md": LIGHTNING})
+    answer = service.ask("我爸说被雷打过的人身上带着电，谁碰谁触电，这是真的吗？", options=QUOTED)
+    assert "并不带电" in answer.text, answer.text
+    assert "触电的人身上带着电" not in answer.text
