@@ -62,6 +62,8 @@ class _Sentence:
     retrieval: float = 0.0  # its chunk's retrieval score, relative to the best source
     relevance: float = 0.0  # how much of the question's words it shares (before any prior or bonus)
     score: float = 0.0
+    number: int = 0  # the source (chunk) it is quoted from: the citation a reader opens
+    raw: str = ""  # as written in that chunk (list marks kept), to highlight it there
 
 
 @dataclass
@@ -124,7 +126,7 @@ class ExtractiveComposer:
             summary = str(first.chunk.extra.get("summary") or "")
             for text in split_sentences(summary):
                 if not _ABOUT_THE_TEXT.search(text):
-                    self._add(sentences, seen, text, block, summary=True)
+                    self._add(sentences, seen, text, block, summary=True, number=first.number)
             previous = None
             for src in sorted(members, key=lambda s: s.chunk.position):
                 chunk = src.chunk
@@ -137,7 +139,7 @@ class ExtractiveComposer:
                         continue
                     for text in split_sentences(line):
                         self._add(sentences, seen, text, block, summary=False, after_verdict=verdict,
-                                  retrieval=src.score / top, heading=chunk.heading)
+                                  retrieval=src.score / top, heading=chunk.heading, number=src.number)
                         verdict = False
                 previous = chunk
             meta = " ".join([first.chunk.title, str(first.chunk.extra.get("keywords") or ""),
@@ -145,15 +147,16 @@ class ExtractiveComposer:
             articles.append(_Article(first.number, rank, max(m.score for m in members) / top, sentences, meta))
         return articles
 
-    def _add(self, out: list[_Sentence], seen: set[str], text: str, block: int, summary: bool,
-             after_verdict: bool = False, retrieval: float = 0.0, heading: str = "") -> None:
+    def _add(self, out: list[_Sentence], seen: set[str], raw: str, block: int, summary: bool,
+             after_verdict: bool = False, retrieval: float = 0.0, heading: str = "", number: int = 0) -> None:
         """A candidate sentence; the words of its section heading count as its own ("在学校" → 学校)."""
-        text = _ENUMERATOR.sub("", _LIST_MARK.sub("", text.strip()))
+        raw = raw.strip()
+        text = _ENUMERATOR.sub("", _LIST_MARK.sub("", raw))
         if text in seen or _core_len(text) < 4 or _TO_THE_ASSISTANT.search(text):
             return
         seen.add(text)
         out.append(_Sentence(text, block, summary, after_verdict, frozenset(_bigrams(text) | _bigrams(heading)),
-                             set(self._tokens(text)) | set(self._tokens(heading)), retrieval))
+                             set(self._tokens(text)) | set(self._tokens(heading)), retrieval, number=number, raw=raw))
 
     # ---- scoring ---------------------------------------------------------------------------------
     def _score(self, question: str, articles: list[_Article], focus: str = "") -> dict[str, float]:
@@ -258,8 +261,9 @@ class ExtractiveComposer:
         if not passage:
             return Composed("", [], {})
         text = re.sub(r"[；;，,、：:]$", "。", "".join(s.text for s in passage))
-        number = chosen_article.number
-        return Composed(f"{text}[{number}]", [number], {number: [s.text for s in passage]})
+        # cited once, as the chunk the passage mostly comes from, so the reader finds it highlighted there
+        number = max({s.number for s in passage}, key=lambda n: sum(len(s.text) for s in passage if s.number == n))
+        return Composed(f"{text}[{number}]", [number], {number: [s.raw for s in passage if s.number == number]})
 
     def stream(self, question: str, sources: list[Source], history: object = None,
                level: str = DEFAULT_LEVEL) -> Iterator[str | Composed]:

@@ -36,6 +36,7 @@ from knowledge.types import Chunk
 log = logging.getLogger(__name__)
 _LATIN = re.compile(r"[A-Za-z]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_MARKER = re.compile(r"\[(\d+)\]")
 
 
 def public_source(chunk: Chunk) -> str:
@@ -45,6 +46,18 @@ def public_source(chunk: Chunk) -> str:
     if origin.startswith(("http://", "https://")):
         return origin
     return str(chunk.extra.get("article_id") or chunk.title)
+
+
+def renumbered(sources: list[Source], composed: Composed) -> tuple[list[Source], Composed]:
+    """Citation numbers as a reader expects them: the sources a quoted answer cites, numbered 1, 2, …
+    in order (the passage may come from the second retrieved chunk; it is still source [1])."""
+    mapping = {old: new for new, old in enumerate(sorted(composed.cited), start=1)}
+    if all(old == new for old, new in mapping.items()):
+        return sources, composed
+    text = _MARKER.sub(lambda m: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]", composed.text)
+    quoted = [Source(mapping[src.number], src.chunk, src.score) for src in sources if src.number in mapping]
+    return quoted, Composed(text, sorted(mapping.values()),
+                            {mapping[n]: h for n, h in composed.highlights.items() if n in mapping}, composed.notice)
 
 
 @dataclass(frozen=True)
@@ -335,11 +348,11 @@ class AnswerService:
                 return answer
             except LLMUnavailable as exc:
                 reason = self._llm_failed("answer", exc)
-                composed = self.extractive.compose(expanded, sources, focus=focus)
+                quoted, composed = renumbered(sources, self.extractive.compose(expanded, sources, focus=focus))
                 yield composed.text
-                return Answer(composed.text, Mode.EXTRACTIVE, self._citations(sources, composed),
+                return Answer(composed.text, Mode.EXTRACTIVE, self._citations(quoted, composed),
                               notice=texts.LLM_FALLBACK_NOTICE, llm_fallback=reason)
-        composed = self.extractive.compose(expanded, sources, focus=focus)
+        quoted, composed = renumbered(sources, self.extractive.compose(expanded, sources, focus=focus))
         yield composed.text
-        return Answer(composed.text, Mode.EXTRACTIVE, self._citations(sources, composed),
+        return Answer(composed.text, Mode.EXTRACTIVE, self._citations(quoted, composed),
                       notice=texts.EXTRACTIVE_NOTICE)

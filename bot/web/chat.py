@@ -62,11 +62,15 @@ def build_chat(service: AnswerService, limiter: RateLimiter, trusted: frozenset[
         return client_address(request.client.host, list(request.headers.items()), trusted)
 
     def respond(question: str, messages: list[dict], level: str, log_ids: list[int | None], asked: list[str],
-                request: gr.Request) -> Iterator[tuple[list[dict], str, list[int | None], list[str], Any]]:
-        """The answer as it grows, then the reviewed questions to offer ("你是不是想问")."""
+                request: gr.Request) -> Iterator[tuple[list[dict], str, list[int | None], list[str], list[str]]]:
+        """The answer as it grows; the reviewed questions to offer ("你是不是想问") go to a state that
+        :func:`show_offered` puts on the page, so the public ``/ask`` API keeps its two outputs."""
         offered: list[str] = []
         for chat_update in _respond(question, messages, level, log_ids, asked, request, offered):
-            yield (*chat_update, gr.update(samples=[[q] for q in offered], visible=bool(offered)))
+            yield (*chat_update, list(offered))
+
+    def show_offered(offered: list[str]) -> Any:
+        return gr.update(samples=[[q] for q in offered], visible=bool(offered))
 
     def _respond(question: str, messages: list[dict], level: str, log_ids: list[int | None], asked: list[str],
                  request: gr.Request, offered: list[str]
@@ -158,14 +162,19 @@ def build_chat(service: AnswerService, limiter: RateLimiter, trusted: frozenset[
             report_msg = gr.Markdown(elem_id="report-message")
         gr.Markdown(texts.CURATOR_LINK)
 
-        io = ([box, chat, level, log_ids, asked], [chat, box, log_ids, asked, did_you_mean])
-        send.click(respond, *io, concurrency_limit=16, api_name="ask")
-        box.submit(respond, *io, concurrency_limit=16, api_name=False)
-        chat.example_select(pick_example, None, box, api_name=False).then(respond, *io, concurrency_limit=16,
-                                                                          api_name=False)
+        offered = gr.State([])
+        io = ([box, chat, level, log_ids, asked], [chat, box, log_ids, asked, offered])
+        send.click(respond, *io, concurrency_limit=16, api_name="ask").then(
+            show_offered, offered, did_you_mean, api_name=False)
+        box.submit(respond, *io, concurrency_limit=16, api_name=False).then(
+            show_offered, offered, did_you_mean, api_name=False)
+        chat.example_select(pick_example, None, box, api_name=False).then(
+            respond, *io, concurrency_limit=16, api_name=False).then(
+            show_offered, offered, did_you_mean, api_name=False)
         chat.like(like, [log_ids], None, api_name=False)
         report_btn.click(report, [comment, log_ids], [report_msg, comment], api_name=False)
-        did_you_mean.click(pick_suggestion, did_you_mean, box, api_name=False).then(respond, *io, concurrency_limit=16,
-                                                                                   api_name=False)
+        did_you_mean.click(pick_suggestion, did_you_mean, box, api_name=False).then(
+            respond, *io, concurrency_limit=16, api_name=False).then(
+            show_offered, offered, did_you_mean, api_name=False)
         clear.click(new_chat, None, [chat, log_ids, asked, box, did_you_mean], api_name=False)
     return demo
