@@ -70,13 +70,8 @@ def in_split(key: str, split: str) -> bool:
 def probes(matcher: CuratedMatcher, folder: Path | None, split: str, embed: object) -> list[Probe]:
     """Every probe of the chosen split, embedded."""
     matcher.refresh(force=True)
-    out: list[Probe] = []
-    row = 0
-    for answer in matcher.answers:
-        for phrasing in answer.phrasings:
-            if in_split(answer.key, split):
-                out.append(Probe("leave_one_out", phrasing, answer.key, matcher._matrix[row], exclude_row=row))
-            row += 1
+    out = [Probe("leave_one_out", phrasing, answer.key, vector, exclude_row=row)
+           for answer, phrasing, row, vector in matcher.phrasing_rows() if in_split(answer.key, split)]
     if folder is not None:
         fresh = [r for r in read_jsonl(folder / "fresh.jsonl") if in_split(r["question"], split)]
         near = [r for r in read_jsonl(folder / "near_miss.jsonl") if in_split(r["question"], split)]

@@ -67,14 +67,7 @@ class ReviewQueue:
         self.threshold = threshold
 
     def _vectors(self, texts: list[str]) -> dict[str, np.ndarray]:
-        space = f"q:{self._embedder.name}"
-        cached = self._store.cached_vectors(texts, space)
-        missing = [t for t in dict.fromkeys(texts) if t not in cached]
-        if missing:
-            fresh = dict(zip(missing, self._embedder.embed_queries(missing), strict=True))
-            self._store.cache_vectors(fresh, space)
-            cached.update(fresh)
-        return cached
+        return self._store.vectors_for(texts, f"q:{self._embedder.name}", self._embedder.embed_queries)
 
     def groups(self, days: int = 30, limit: int = 100) -> list[ReviewGroup]:
         """Open needs of the last ``days`` days, largest group first (ties: most recent first)."""

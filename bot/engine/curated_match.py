@@ -111,7 +111,7 @@ class CuratedMatcher:
         self._phrasings: list[str] = []  # per row
         self._row_grams: list[set[str]] = []  # per row
         self._embed_core = functools.lru_cache(maxsize=2048)(embedder.embed_query)
-        self._item_tokens: list[set[str]] = []  # per answer: its phrasings and claim
+        self._claim_tokens: list[set[str]] = []  # per answer: its claim
         self._answer_tokens: list[set[str]] = []  # per answer: its answer text
 
     # ---- the published set -------------------------------------------------------------------------
@@ -127,37 +127,31 @@ class CuratedMatcher:
         with self._lock:
             answers = self._store.published()
             texts = [t for a in answers for t in a.phrasings]
-            cached = self._store.cached_vectors(texts, f"q:{self._embedder.name}")
-            missing = [t for t in dict.fromkeys(texts) if t not in cached]
-            if missing:
-                fresh = dict(zip(missing, self._embedder.embed_queries(missing), strict=True))
-                self._store.cache_vectors(fresh, f"q:{self._embedder.name}")
-                cached.update(fresh)
+            cached = self._store.vectors_for(texts, f"q:{self._embedder.name}", self._embedder.embed_queries)
             self._matrix = np.stack([cached[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
             self._answer_matrix = self._answer_vectors(answers)
             self._owner = np.array([i for i, a in enumerate(answers) for _ in a.phrasings], dtype=np.int64)
             self._phrasing_tokens = [self.content(t) for t in texts]
             self._phrasings = texts
             self._row_grams = [_grams(t) for t in texts]
-            self._item_tokens = [set().union(*(self.content(t) for t in (*a.phrasings, a.claim))) for a in answers]
+            self._claim_tokens = [self.content(a.claim) for a in answers]
             self._answer_tokens = [self.content(a.answer) for a in answers]
             self._answers, self._revision = answers, revision
 
     def _answer_vectors(self, answers: list[CuratedAnswer]) -> np.ndarray:
         """Each answer embedded as a passage: a question is compared with what answers it, as in retrieval."""
         texts = [a.answer for a in answers]
-        space = f"p:{self._embedder.name}"
-        cached = self._store.cached_vectors(texts, space)
-        missing = [t for t in dict.fromkeys(texts) if t not in cached]
-        if missing:
-            fresh = dict(zip(missing, self._embedder.embed_documents(missing), strict=True))
-            self._store.cache_vectors(fresh, space)
-            cached.update(fresh)
+        cached = self._store.vectors_for(texts, f"p:{self._embedder.name}", self._embedder.embed_documents)
         return np.stack([cached[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
 
     @property
     def answers(self) -> list[CuratedAnswer]:
         return self._answers
+
+    def phrasing_rows(self) -> list[tuple[CuratedAnswer, str, int, np.ndarray]]:
+        """(answer, phrasing, row, vector) of every published phrasing, for leave-one-out evaluation."""
+        return [(self._answers[int(owner)], self._phrasings[row], row, self._matrix[row])
+                for row, owner in enumerate(self._owner)]
 
     def content(self, text: str) -> set[str]:
         """The words of a text that say what it is about (not how it is asked)."""
@@ -201,7 +195,7 @@ class CuratedMatcher:
         other_answers = np.delete(to_answers, item)
         answer_runner = float(other_answers.max()) if len(other_answers) else 0.0
         rows = [r for r in np.flatnonzero(self._owner == item) if r != exclude_row]
-        vocabulary = set().union(*(self._phrasing_tokens[r] for r in rows)) | self.content(self._answers[item].claim)
+        vocabulary = set().union(*(self._phrasing_tokens[r] for r in rows)) | self._claim_tokens[item]
         best_row = max(rows, key=lambda r: float(row_sims[r]), default=None)
         best_tokens = self._phrasing_tokens[best_row] if best_row is not None else set()
         unknown = unknown_idf if unknown_idf is not None else self._idf("\uffff")

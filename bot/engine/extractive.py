@@ -68,7 +68,6 @@ class _Sentence:
 
 @dataclass
 class _Article:
-    number: int  # the citation number (its best-ranked source)
     rank: int
     retrieval: float
     sentences: list[_Sentence]
@@ -144,7 +143,7 @@ class ExtractiveComposer:
                 previous = chunk
             meta = " ".join([first.chunk.title, str(first.chunk.extra.get("keywords") or ""),
                              *(m.chunk.heading for m in members)])
-            articles.append(_Article(first.number, rank, max(m.score for m in members) / top, sentences, meta))
+            articles.append(_Article(rank, max(m.score for m in members) / top, sentences, meta))
         return articles
 
     def _add(self, out: list[_Sentence], seen: set[str], raw: str, block: int, summary: bool,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -301,6 +301,17 @@ class CurationStore:
                                                               VectorCacheRow.text_hash.in_(keys[i:i + 500])))
                 found.update({hashes[r.text_hash]: np.frombuffer(r.vector, dtype=np.float32) for r in rows})
         return found
+
+    def vectors_for(self, texts: list[str], space: str,
+                    embed: Callable[[list[str]], np.ndarray]) -> dict[str, np.ndarray]:
+        """A vector for every text: from the cache of ``space`` when there, else ``embed``-ded now and cached."""
+        cached = self.cached_vectors(texts, space)
+        missing = [t for t in dict.fromkeys(texts) if t not in cached]
+        if missing:
+            fresh = dict(zip(missing, embed(missing), strict=True))
+            self.cache_vectors(fresh, space)
+            cached.update(fresh)
+        return cached
 
     def cache_vectors(self, vectors: dict[str, np.ndarray], space: str) -> None:
         with self.session() as s, s.begin():
