@@ -65,7 +65,7 @@ def load_starter(starter_dir: Path, pipeline: IngestPipeline, store: CurationSto
                  progress: Progress | None = None) -> IngestReport:
     """Ingest the articles (pruning removed ones) and publish the shipped Q&A."""
     report = pipeline.run([articles_dir(starter_dir)], prune=True, progress=progress)
-    store.upsert_starter(read_qa(starter_dir))
+    store.answers.upsert_starter(read_qa(starter_dir))
     return report
 
 

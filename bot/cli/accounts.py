@@ -14,7 +14,7 @@ import sys
 from knowledge import texts
 from knowledge.settings import Settings
 from knowledge.stores.accounts import AccountError, Accounts
-from knowledge.stores.curation import CurationStore
+from knowledge.stores.database import Database
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    accounts = Accounts(CurationStore(settings.db_url), settings.session_hours, settings.login_max_failures,
+    accounts = Accounts(Database(settings.db_url), settings.session_hours, settings.login_max_failures,
                         settings.login_lockout_minutes, settings.login_max_per_address, settings.login_name_ceiling,
                         settings.public_reviewer)
     try:

@@ -40,7 +40,7 @@ class DashboardData:
 def build_dashboard(store: CurationStore, tokens: Callable[[str], list[str]], days: int = 30,
                     top: int = 15) -> DashboardData:
     since = (utcnow() - dt.timedelta(days=days - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    questions = store.questions_since(since)
+    questions = store.questions.since(since)
     day_index = [(since + dt.timedelta(days=i)).date().isoformat() for i in range(days)]
     answered = Counter(q.asked_at.date().isoformat() for q in questions if q.mode != Mode.NO_ANSWER)
     unanswered = Counter(q.asked_at.date().isoformat() for q in questions if q.mode == Mode.NO_ANSWER)

@@ -10,8 +10,9 @@ import numpy as np
 
 from bot.engine.types import Mode
 from knowledge.index.embedders import Embedder
-from knowledge.stores.curation import CurationStore, LoggedQuestion
+from knowledge.stores.curation import CurationStore
 from knowledge.stores.models import utcnow
+from knowledge.stores.questions import LoggedQuestion
 
 
 @dataclass
@@ -67,11 +68,11 @@ class ReviewQueue:
         self.threshold = threshold
 
     def _vectors(self, texts: list[str]) -> dict[str, np.ndarray]:
-        return self._store.vectors_for(texts, f"q:{self._embedder.name}", self._embedder.embed_queries)
+        return self._store.vectors.vectors_for(texts, f"q:{self._embedder.name}", self._embedder.embed_queries)
 
     def groups(self, days: int = 30, limit: int = 100) -> list[ReviewGroup]:
         """Open needs of the last ``days`` days, largest group first (ties: most recent first)."""
-        pending = [q for q in self._store.questions_since(utcnow() - dt.timedelta(days=days)) if needs_review(q)]
+        pending = [q for q in self._store.questions.since(utcnow() - dt.timedelta(days=days)) if needs_review(q)]
         if not pending:
             return []
         vectors = self._vectors([q.question for q in pending])

@@ -19,7 +19,9 @@ from knowledge.errors import AskScienceError
 from knowledge.index.base import KnowledgeBase
 from knowledge.settings import Settings
 from knowledge.stores.accounts import Accounts
-from knowledge.stores.curation import AuditEntry, CuratedAnswer, CurationStore
+from knowledge.stores.audit import AuditEntry
+from knowledge.stores.curated import CuratedAnswer
+from knowledge.stores.curation import CurationStore
 from knowledge.stores.documents import DocumentRegistry, Stored
 from knowledge.types import Chunk, DocumentStatus
 
@@ -81,7 +83,7 @@ class CuratorService:
         self.pipeline = pipeline
         self.accounts = accounts
         self.review = ReviewQueue(store, kb.embedder, settings.review_group_threshold)
-        self.documents_registry = DocumentRegistry(store)
+        self.documents_registry = DocumentRegistry(store.db)
         self._write_lock = threading.Lock()  # one knowledge-base change at a time
 
     def require(self, actor: str | None) -> str:
@@ -248,7 +250,7 @@ class CuratorService:
     # ---- curated answers ---------------------------------------------------------------------------
     def curated(self, actor: str, search: str = "", status: str | None = None) -> list[CuratedAnswer]:
         self.require(actor)
-        return self.store.list_curated(search or "", status or None)
+        return self.store.answers.search(search or "", status or None)
 
     def save_curated(self, actor: str, question: str, answer: str, paraphrases: str = "", articles: str = "",
                      verdict: str = "", answer_id: int | None = None) -> CuratedAnswer:
@@ -263,11 +265,11 @@ class CuratorService:
             raise CuratorInputError(texts.CURATED_TOO_LONG)
         lines = [p.strip() for p in paraphrases.splitlines() if p.strip()]
         ids = [a for a in re.split(r"[\s,，、;；]+", articles) if a]
-        return self.store.save_draft(actor, question, answer, lines, ids, verdict.strip()[:16], answer_id)
+        return self.store.answers.save_draft(actor, question, answer, lines, ids, verdict.strip()[:16], answer_id)
 
     def set_curated_status(self, actor: str, answer_id: int, status: str) -> CuratedAnswer:
         self.require(actor)
-        return self.store.set_status(actor, answer_id, status)
+        return self.store.answers.set_status(actor, answer_id, status)
 
     # ---- review, dashboard, audit ------------------------------------------------------------------
     def review_groups(self, actor: str, days: int = 30) -> list[ReviewGroup]:
@@ -280,7 +282,7 @@ class CuratorService:
 
     def audit_log(self, actor: str, limit: int = 200) -> list[AuditEntry]:
         self.require(actor)
-        return self.store.audit_log(limit)
+        return self.store.audit.recent(limit)
 
 
 class _Empty:

@@ -24,7 +24,8 @@ import numpy as np
 
 from bot.engine.question_kind import Asks, asks, is_content_word
 from knowledge.index.embedders import Embedder
-from knowledge.stores.curation import CuratedAnswer, CurationStore
+from knowledge.stores.curated import CuratedAnswer
+from knowledge.stores.curation import CurationStore
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "knowledge" / "curated_match.json"
 FEATURES = ("similarity", "margin", "answer_similarity", "answer_margin", "query_covered", "item_covered",
@@ -117,17 +118,17 @@ class CuratedMatcher:
     # ---- the published set -------------------------------------------------------------------------
     def refresh(self, force: bool = False) -> None:
         now = time.monotonic()
-        local = self._store.local_changes
+        local = self._store.answers.local_changes
         if not force and local == self._local_seen and now - self._checked_at < self._poll_seconds:
             return
         self._checked_at, self._local_seen = now, local
-        revision = self._store.revision()
+        revision = self._store.answers.revision()
         if revision == self._revision:
             return
         with self._lock:
-            answers = self._store.published()
+            answers = self._store.answers.published()
             texts = [t for a in answers for t in a.phrasings]
-            cached = self._store.vectors_for(texts, f"q:{self._embedder.name}", self._embedder.embed_queries)
+            cached = self._store.vectors.vectors_for(texts, f"q:{self._embedder.name}", self._embedder.embed_queries)
             self._matrix = np.stack([cached[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
             self._answer_matrix = self._answer_vectors(answers)
             self._owner = np.array([i for i, a in enumerate(answers) for _ in a.phrasings], dtype=np.int64)
@@ -141,7 +142,7 @@ class CuratedMatcher:
     def _answer_vectors(self, answers: list[CuratedAnswer]) -> np.ndarray:
         """Each answer embedded as a passage: a question is compared with what answers it, as in retrieval."""
         texts = [a.answer for a in answers]
-        cached = self._store.vectors_for(texts, f"p:{self._embedder.name}", self._embedder.embed_documents)
+        cached = self._store.vectors.vectors_for(texts, f"p:{self._embedder.name}", self._embedder.embed_documents)
         return np.stack([cached[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
 
     @property

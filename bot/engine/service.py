@@ -30,7 +30,9 @@ from knowledge import texts
 from knowledge.errors import AnswerTimeout, LLMUnavailable, QuestionError, ServiceBusy, StoreError
 from knowledge.index.base import KnowledgeBase
 from knowledge.settings import Settings
-from knowledge.stores.curation import CuratedAnswer, CurationStore
+from knowledge.stores.accounts import public_name
+from knowledge.stores.curated import CuratedAnswer
+from knowledge.stores.curation import CurationStore
 from knowledge.types import Chunk
 
 log = logging.getLogger(__name__)
@@ -95,7 +97,7 @@ class AnswerService:
         self.llm_failures: Counter[str] = Counter()  # reason → count since start (the dashboard reads the log)
         self._failures_lock = threading.Lock()
         self.public_name: Callable[[str], str] = (  # reviewer → the name citizens may see
-            (lambda name: store.public_name(name, settings.public_reviewer)) if store else (lambda name: name))
+            (lambda name: public_name(store.db, name, settings.public_reviewer)) if store else (lambda name: name))
 
     def _embed_query_uncached(self, text: str) -> np.ndarray:
         vector = self.kb.embedder.embed_query(text)
@@ -189,14 +191,14 @@ class AnswerService:
         """A citizen's 👍 (+1) / 👎 (-1) or problem report on a logged answer; False if it cannot be kept."""
         if self.store is None or log_id is None:
             return False
-        return self.store.add_feedback(log_id, rating, comment, report)
+        return self.store.questions.add_feedback(log_id, rating, comment, report)
 
     def suggestions(self, limit: int = 8) -> list[tuple[str, str]]:
         """(topic, question) pairs to offer on an empty chat: one published starter question per topic."""
         if self.store is None:
             return []
         seen: dict[str, str] = {}
-        for a in sorted(self.store.published(), key=lambda a: a.key):
+        for a in sorted(self.store.answers.published(), key=lambda a: a.key):
             topic = texts.TOPIC_LABELS.get(a.key.split("-")[0])
             if topic and topic not in seen and len(a.question) <= 22:
                 seen[topic] = a.question
@@ -286,7 +288,7 @@ class AnswerService:
         if options.log and self.store is not None:
             topic = next((c.topic for c in answer.citations if c.topic), "")
             try:
-                answer.log_id = self.store.log_question(cleaned, answer.mode.value, answer.text, top_score,
+                answer.log_id = self.store.questions.log(cleaned, answer.mode.value, answer.text, top_score,
                                                         timings["total_ms"], answer.flagged, topic, answer.curated_id,
                                                         answer.llm_fallback)
             except SQLAlchemyError:  # a full disk or a database outage must not cost the citizen the answer

@@ -48,7 +48,7 @@ def create_app(settings: Settings) -> FastAPI:
     threading.Thread(target=service.kb.tokenizer.warm_up, name="jieba-warm-up", daemon=True).start()
     if service.curated is not None:
         service.curated.refresh()
-    accounts = Accounts(service.store, settings.session_hours, settings.login_max_failures,
+    accounts = Accounts(service.store.db, settings.session_hours, settings.login_max_failures,
                         settings.login_lockout_minutes, settings.login_max_per_address, settings.login_name_ceiling,
                         settings.public_reviewer)
     service.public_name = accounts.public_name

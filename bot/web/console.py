@@ -19,7 +19,7 @@ from bot.curation.service import CuratorInputError, CuratorService, Upload
 from ingest.pipeline import FileResult, IngestReport, Progress
 from knowledge import texts
 from knowledge.errors import AskScienceError
-from knowledge.stores.curation import CuratedAnswer
+from knowledge.stores.curated import CuratedAnswer
 from knowledge.texts import Chart as C
 from knowledge.types import AnswerStatus, DocumentStatus
 

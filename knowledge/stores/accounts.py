@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 
 from knowledge import texts
-from knowledge.stores.curation import CurationStore
+from knowledge.stores.audit import record
+from knowledge.stores.database import Database
 from knowledge.stores.models import CuratorRow, LoginFailureRow, SessionRow, utcnow
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,32}$")
@@ -59,13 +60,26 @@ class LoginResult:
     message: str = ""
 
 
+def public_name(db: Database, username: str, organisation: str) -> str:
+    """The name citizens may see for a reviewer: the account's display name or the organisation,
+    never a login name. Names that are not accounts (editorial bylines of shipped content) are
+    shown as written."""
+    if not username:
+        return ""
+    with db.session() as s:
+        row = s.get(CuratorRow, username)
+    if row is None:
+        return username
+    return row.display_name or organisation
+
+
 class Accounts:
     """Create curators, log them in and out, and resolve a session cookie to a curator name."""
 
-    def __init__(self, store: CurationStore, session_hours: float = 8.0, max_failures: int = 5,
+    def __init__(self, db: Database, session_hours: float = 8.0, max_failures: int = 5,
                  lockout_minutes: float = 15.0, max_per_address: int = 20, name_ceiling: int = 100,
                  public_reviewer: str = "AskScience 编辑部") -> None:
-        self._store = store
+        self._db = db
         self.session_ttl = dt.timedelta(hours=session_hours)
         self.max_failures = max_failures
         self.lockout = dt.timedelta(minutes=lockout_minutes)
@@ -80,42 +94,42 @@ class Accounts:
             raise AccountError(texts.ACCOUNT_BAD_NAME)
         if len(password) < MIN_PASSWORD:
             raise AccountError(texts.ACCOUNT_SHORT_PASSWORD.format(n=MIN_PASSWORD))
-        with self._store.session() as s, s.begin():
+        with self._db.session() as s, s.begin():
             if s.get(CuratorRow, username) is not None:
                 raise AccountError(texts.ACCOUNT_EXISTS.format(name=username))
             s.add(CuratorRow(username=username, password_hash=hash_password(password),
                              display_name=display_name.strip()[:64] or None))
-            self._store.audit(s, "admin-cli", "account.add", username)
+            record(s, "admin-cli", "account.add", username)
 
     def set_password(self, username: str, password: str) -> None:
         if len(password) < MIN_PASSWORD:
             raise AccountError(texts.ACCOUNT_SHORT_PASSWORD.format(n=MIN_PASSWORD))
-        with self._store.session() as s, s.begin():
+        with self._db.session() as s, s.begin():
             row = s.get(CuratorRow, username)
             if row is None:
                 raise AccountError(texts.ACCOUNT_MISSING.format(name=username))
             row.password_hash = hash_password(password)
             s.execute(delete(SessionRow).where(SessionRow.username == username))
-            self._store.audit(s, "admin-cli", "account.password", username)
+            record(s, "admin-cli", "account.password", username)
 
     def set_active(self, username: str, active: bool) -> None:
-        with self._store.session() as s, s.begin():
+        with self._db.session() as s, s.begin():
             row = s.get(CuratorRow, username)
             if row is None:
                 raise AccountError(texts.ACCOUNT_MISSING.format(name=username))
             row.active = active
             if not active:
                 s.execute(delete(SessionRow).where(SessionRow.username == username))
-            self._store.audit(s, "admin-cli", "account.enable" if active else "account.disable", username)
+            record(s, "admin-cli", "account.enable" if active else "account.disable", username)
 
     def list(self) -> list[tuple[str, bool, dt.datetime]]:
-        with self._store.session() as s:
+        with self._db.session() as s:
             return [(r.username, r.active, r.created_at) for r in s.scalars(select(CuratorRow))]
 
     def is_active(self, username: str | None) -> bool:
         if not username:
             return False
-        with self._store.session() as s:
+        with self._db.session() as s:
             row = s.get(CuratorRow, username)
             return row is not None and row.active
 
@@ -136,12 +150,12 @@ class Accounts:
         address = (address or "")[:64]
         now = utcnow()
         since = now - self.lockout
-        with self._store.session() as s, s.begin():
+        with self._db.session() as s, s.begin():
             attempt = LoginFailureRow(username=username, address=address, at=now)
             s.add(attempt)
             s.flush()
             attempt_id = attempt.id
-        with self._store.session() as s:
+        with self._db.session() as s:
             def count(*where: object) -> int:
                 return s.scalar(select(func.count(LoginFailureRow.id)).where(LoginFailureRow.at >= since, *where)) or 0
             locked = ""
@@ -153,31 +167,31 @@ class Accounts:
             row = s.get(CuratorRow, username)
             stored = row.password_hash if row is not None and row.active else self._dummy_hash
         if locked:
-            with self._store.session() as s, s.begin():  # a refused attempt is not a guess: do not let it
+            with self._db.session() as s, s.begin():  # a refused attempt is not a guess: do not let it
                 s.execute(delete(LoginFailureRow).where(LoginFailureRow.id == attempt_id))  # extend anyone's lock
             return LoginResult(None, locked.format(minutes=int(self.lockout.total_seconds() // 60)))
         good = verify_password(password, stored) and stored is not self._dummy_hash
         if not good:
             return LoginResult(None, texts.LOGIN_FAILED)
-        with self._store.session() as s, s.begin():
+        with self._db.session() as s, s.begin():
             s.execute(delete(LoginFailureRow).where(LoginFailureRow.username == username,
                                                     LoginFailureRow.address == address))
             s.execute(delete(SessionRow).where(SessionRow.expires_at < now))
             token = secrets.token_urlsafe(32)
             s.add(SessionRow(token_hash=_token_hash(token), username=username, created_at=now,
                              expires_at=now + self.session_ttl))
-            self._store.audit(s, username, "login", username)
+            record(s, username, "login", username)
         return LoginResult(token)
 
     def public_name(self, username: str) -> str:
-        """The name citizens may see for a reviewer (see :meth:`CurationStore.public_name`)."""
-        return self._store.public_name(username, self.public_reviewer)
+        """The name citizens may see for a reviewer (see :func:`public_name`)."""
+        return public_name(self._db, username, self.public_reviewer)
 
     def user_for(self, token: str | None) -> str | None:
         """The active curator a session token belongs to, or None (unknown, expired or disabled)."""
         if not token or len(token) > 200:
             return None
-        with self._store.session() as s:
+        with self._db.session() as s:
             row = s.get(SessionRow, _token_hash(token))
             if row is None or row.expires_at <= utcnow():
                 return None
@@ -186,5 +200,5 @@ class Accounts:
 
     def logout(self, token: str | None) -> None:
         if token:
-            with self._store.session() as s, s.begin():
+            with self._db.session() as s, s.begin():
                 s.execute(delete(SessionRow).where(SessionRow.token_hash == _token_hash(token)))

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from knowledge.stores.curation import CurationStore
+from knowledge.stores.audit import record
+from knowledge.stores.database import Database
 from knowledge.stores.models import DocumentRow
 from knowledge.types import DocumentStatus
 
@@ -39,27 +40,27 @@ class Stored:
 
 
 class DocumentRegistry:
-    def __init__(self, store: CurationStore) -> None:
-        self._store = store
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
     def get(self, source: str) -> DocumentRecord | None:
-        with self._store.session() as s:
+        with self._db.session() as s:
             row = s.scalar(select(DocumentRow).where(DocumentRow.source == source))
             return _record(row) if row is not None else None
 
     def all(self) -> dict[str, DocumentRecord]:
-        with self._store.session() as s:
+        with self._db.session() as s:
             return {r.source: _record(r) for r in s.scalars(select(DocumentRow))}
 
     def active_with_hash(self, content_hash: str) -> DocumentRecord | None:
         """An active document with this content (a duplicate under another name is refused)."""
-        with self._store.session() as s:
+        with self._db.session() as s:
             row = s.scalar(select(DocumentRow).where(DocumentRow.content_hash == content_hash,
                                                      DocumentRow.status == DocumentStatus.ACTIVE))
             return _record(row) if row is not None else None
 
     def record_uploads(self, actor: str, stored: list[Stored], audit_target: str, audit_detail: str) -> None:
-        with self._store.session() as s, s.begin():
+        with self._db.session() as s, s.begin():
             for item in stored:
                 row = s.scalar(select(DocumentRow).where(DocumentRow.source == item.source))
                 if row is None:
@@ -67,23 +68,23 @@ class DocumentRegistry:
                     s.add(row)
                 row.status, row.stored_path = DocumentStatus.ACTIVE, item.stored_path
                 row.content_hash, row.updated_by, row.title = item.content_hash, actor, item.title
-            self._store.audit(s, actor, "document.upload", audit_target, audit_detail)
+            record(s, actor, "document.upload", audit_target, audit_detail)
 
     def set_status(self, actor: str, source: str, status: DocumentStatus, action: str, detail: str,
                    title: str = "", stored_path: str = "") -> None:
         """Mark a document active or retired (a document not yet registered, such as a starter article,
         is registered now so it can be restored later)."""
-        with self._store.session() as s, s.begin():
+        with self._db.session() as s, s.begin():
             row = s.scalar(select(DocumentRow).where(DocumentRow.source == source))
             if row is None:
                 row = DocumentRow(source=source, stored_path=stored_path)
                 s.add(row)
             row.status, row.updated_by, row.title = status, actor, title or row.title
-            self._store.audit(s, actor, action, source.rsplit("/", 1)[-1], detail)
+            record(s, actor, action, source.rsplit("/", 1)[-1], detail)
 
     def delete(self, actor: str, source: str, detail: str) -> None:
-        with self._store.session() as s, s.begin():
+        with self._db.session() as s, s.begin():
             row = s.scalar(select(DocumentRow).where(DocumentRow.source == source))
             if row is not None:
                 s.delete(row)
-            self._store.audit(s, actor, "document.delete", source.rsplit("/", 1)[-1], detail)
+            record(s, actor, "document.delete", source.rsplit("/", 1)[-1], detail)

@@ -23,7 +23,7 @@ def env(settings: Settings) -> tuple[AnswerService, CuratorService]:
     settings = settings.model_copy(update={"evidence_threshold": 0.05, "evidence_keyword_weight": 0.0,
                                            "upload_max_mb": 0.01, "review_group_threshold": 0.8})
     service = build_service(settings)
-    accounts = Accounts(service.store)
+    accounts = Accounts(service.store.db)
     accounts.add("alice", "s3cret-pass")
     curator = CuratorService(settings, service.kb, service.store, build_pipeline(settings, service.kb), accounts)
     return service, curator

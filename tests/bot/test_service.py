@@ -45,12 +45,12 @@ def test_weak_evidence_gives_an_honest_no_answer_and_is_logged(service: AnswerSe
     assert answer.mode == Mode.NO_ANSWER
     assert answer.text == texts.NO_ANSWER
     assert not answer.citations
-    logged = service.store.recent_questions(mode="no_answer")
+    logged = service.store.questions.recent(mode="no_answer")
     assert logged and logged[0].question == "黑洞是怎样形成的？"
 
 
 def test_curated_answer_wins_and_is_marked_reviewed(service: AnswerService) -> None:
-    service.store.upsert_starter([{"id": "t-1", "question": "大熊猫吃什么？", "paraphrases": ["熊猫爱吃啥"],
+    service.store.answers.upsert_starter([{"id": "t-1", "question": "大熊猫吃什么？", "paraphrases": ["熊猫爱吃啥"],
                                    "answer": "主要吃竹子。", "articles": ["panda"]}])
     answer = service.ask("大熊猫吃什么？")
     assert answer.mode == Mode.CURATED
@@ -133,7 +133,7 @@ def test_llm_failure_falls_back_to_cited_extractive(settings: Settings, tmp_path
 
 
 def test_a_verdict_names_its_claim_before_the_evidence(service: AnswerService) -> None:
-    service.store.upsert_starter([{"id": "r-1", "question": "喝醋能软化血管吗？", "claim": "喝醋能软化血管",
+    service.store.answers.upsert_starter([{"id": "r-1", "question": "喝醋能软化血管吗？", "claim": "喝醋能软化血管",
                                    "paraphrases": ["天天喝醋血管会变软吗"], "verdict": "假",
                                    "answer": "不能。醋进入消化道后会被中和，不会到血管里去。", "articles": []}])
     service.curated.refresh(force=True)

@@ -152,12 +152,12 @@ PUBLISHER = """
 import sys
 from knowledge.stores.curation import CurationStore
 store = CurationStore(sys.argv[1])
-ids = [store.save_draft("alice", f"问题{i}", f"解答{i}", [], []).id for i in range(20)]
+ids = [store.answers.save_draft("alice", f"问题{i}", f"解答{i}", [], []).id for i in range(20)]
 print("ready", flush=True)
 n = 0
 while True:
     for i in ids:
-        store.set_status("alice", i, "published" if n % 2 == 0 else "retired")
+        store.answers.set_status("alice", i, "published" if n % 2 == 0 else "retired")
     n += 1
 """
 
@@ -184,9 +184,9 @@ def test_kill_9_while_publishing_leaves_no_half_published_answer(tmp_path: Path)
 
     assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     store = CurationStore(url)
-    answers = store.list_curated()
+    answers = store.answers.search()
     assert len(answers) == 20
-    changes = [e for e in store.audit_log(limit=100_000) if e.action in ("curated.published", "curated.retired")]
+    changes = [e for e in store.audit.recent(limit=100_000) if e.action in ("curated.published", "curated.retired")]
     assert len(changes) > 20, "killed before it published anything: give it more time"
     latest: dict[str, str] = {}
     for entry in reversed(changes):  # oldest first, so the last write per answer wins
@@ -194,4 +194,4 @@ def test_kill_9_while_publishing_leaves_no_half_published_answer(tmp_path: Path)
     for a in answers:  # every answer's state is exactly what its last audit entry says
         assert a.status == latest[f"#{a.id} {a.question}"]
     assert {a.status for a in answers} <= {"published", "retired"}
-    assert len(store.published()) == sum(1 for a in answers if a.status == "published")
+    assert len(store.answers.published()) == sum(1 for a in answers if a.status == "published")

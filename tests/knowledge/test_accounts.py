@@ -10,13 +10,13 @@ from bot.cli.accounts import main
 from knowledge import texts
 from knowledge.settings import Settings
 from knowledge.stores.accounts import AccountError, Accounts, hash_password, verify_password
-from knowledge.stores.curation import CurationStore
+from knowledge.stores.database import Database
 
 
 @pytest.fixture
 def accounts(settings: Settings) -> Accounts:
     settings.data_dir.mkdir(parents=True)
-    return Accounts(CurationStore(settings.db_url), session_hours=8, max_failures=3, lockout_minutes=15)
+    return Accounts(Database(settings.db_url), session_hours=8, max_failures=3, lockout_minutes=15)
 
 
 def test_password_hash_verifies_and_is_salted() -> None:
@@ -53,7 +53,7 @@ def test_repeated_failures_lock_the_name_even_for_the_right_password(accounts: A
 
 def test_sessions_expire(settings: Settings) -> None:
     settings.data_dir.mkdir(parents=True)
-    short = Accounts(CurationStore(settings.db_url), session_hours=0.5 / 3600)
+    short = Accounts(Database(settings.db_url), session_hours=0.5 / 3600)
     short.add("bob", "s3cret-pass")
     token = short.login("bob", "s3cret-pass").token
     assert short.user_for(token) == "bob"
@@ -86,5 +86,5 @@ def test_cli_adds_an_account(settings: Settings, monkeypatch: pytest.MonkeyPatch
     assert main(["add", "dave", "--password-stdin"]) == 0
     assert main(["list"]) == 0
     assert "dave\tactive" in capsys.readouterr().out
-    accounts = Accounts(CurationStore(Settings(_env_file=None, data_dir=settings.data_dir).db_url))
+    accounts = Accounts(Database(Settings(_env_file=None, data_dir=settings.data_dir).db_url))
     assert accounts.login("dave", "cli-password").token

@@ -13,7 +13,7 @@ import pytest
 
 from knowledge.settings import Settings
 from knowledge.stores.accounts import Accounts
-from knowledge.stores.curation import CurationStore
+from knowledge.stores.database import Database
 from tests.bot.test_curator import *  # noqa: F403 - the curator-service tests, re-run on these backends
 from tests.conftest import GLOSSARY
 from tests.knowledge.test_stores import StoreContract
@@ -35,10 +35,10 @@ class TestServerChroma(StoreContract):
 
 
 def test_accounts_and_sessions_on_postgres(settings: Settings) -> None:
-    accounts = Accounts(CurationStore(settings.db_url), max_failures=2)
+    accounts = Accounts(Database(settings.db_url), max_failures=2)
     accounts.add("alice", "s3cret-pass")
     token = accounts.login("alice", "s3cret-pass").token
-    other_replica = Accounts(CurationStore(settings.db_url), max_failures=2)
+    other_replica = Accounts(Database(settings.db_url), max_failures=2)
     assert other_replica.user_for(token) == "alice"  # a session works on every replica
     for _ in range(2):
         assert accounts.login("alice", "wrong-pass").token is None

@@ -82,13 +82,13 @@ def test_citizens_never_see_a_login_name(settings: Settings, tmp_path: Path) -> 
     (folder / "panda.md").write_text(ARTICLE, encoding="utf-8")
     service = build_service(settings)
     build_pipeline(settings, service.kb).run([folder])
-    accounts = Accounts(service.store)
+    accounts = Accounts(service.store.db)
     accounts.add("alice.w", "correct-horse-battery")
     accounts.add("wang.l", "correct-horse-battery", display_name="王老师（中学物理）")
     service.public_name = accounts.public_name
     for actor, shown in (("alice.w", settings.public_reviewer), ("wang.l", "王老师（中学物理）")):
-        draft = service.store.save_draft(actor, f"熊猫平时吃点啥{actor}", "主要吃竹子。", [], ["panda"])
-        service.store.set_status(actor, draft.id, "published")
+        draft = service.store.answers.save_draft(actor, f"熊猫平时吃点啥{actor}", "主要吃竹子。", [], ["panda"])
+        service.store.answers.set_status(actor, draft.id, "published")
         service.curated.refresh()
         answer = service.ask(f"熊猫平时吃点啥{actor}")
         assert answer.citations and answer.citations[0].reviewer == shown

@@ -12,7 +12,7 @@ import pytest
 
 from knowledge import texts
 from knowledge.stores.accounts import Accounts
-from knowledge.stores.curation import CurationStore
+from knowledge.stores.database import Database
 from tests.security.conftest import add_account, login
 from tests.web.conftest import LiveApp
 
@@ -21,7 +21,7 @@ PASSWORD = "correct-horse-battery"
 
 @pytest.fixture
 def accounts(tmp_path: Path) -> Accounts:
-    acc = Accounts(CurationStore(f"sqlite:///{tmp_path / 'c.sqlite3'}"), max_failures=5, max_per_address=20,
+    acc = Accounts(Database(f"sqlite:///{tmp_path / 'c.sqlite3'}"), max_failures=5, max_per_address=20,
                    name_ceiling=12)
     acc.add("alice", PASSWORD)
     return acc

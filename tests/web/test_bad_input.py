@@ -121,7 +121,7 @@ def _broken_xref_pdf() -> bytes:
 @pytest.fixture
 def curator(settings: Settings) -> CuratorService:
     service = build_service(settings)
-    accounts = Accounts(service.store)
+    accounts = Accounts(service.store.db)
     accounts.add("alice", "s3cret-pass")
     return CuratorService(settings, service.kb, service.store, build_pipeline(settings, service.kb), accounts)
 

@@ -1,0 +1,159 @@
+"""Curated answers: reviewed Q&A with their draft → published → retired life cycle. Every change is
+written in one transaction with its audit entry, so a crash never leaves a half-published answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+
+from knowledge.errors import StoreError
+from knowledge.stores.audit import record
+from knowledge.stores.database import Database
+from knowledge.stores.models import CuratedAnswerRow, utcnow
+from knowledge.types import AnswerStatus
+
+
+@dataclass(frozen=True)
+class CuratedAnswer:
+    id: int
+    key: str
+    question: str
+    paraphrases: tuple[str, ...]
+    answer: str
+    articles: tuple[str, ...]
+    verdict: str
+    status: str
+    reviewer: str
+    updated_at: dt.datetime
+    claim: str = ""  # the statement a verdict judges ("喝醋能软化血管"); empty without a verdict
+
+    @property
+    def phrasings(self) -> tuple[str, ...]:
+        return (self.question, *self.paraphrases)
+
+
+def _to_answer(row: CuratedAnswerRow) -> CuratedAnswer:
+    return CuratedAnswer(
+        row.id, row.key, row.question, tuple(json.loads(row.paraphrases or "[]")), row.answer,
+        tuple(json.loads(row.articles or "[]")), row.verdict or "", row.status, row.reviewer or "", row.updated_at,
+        row.claim or "",
+    )
+
+
+STATUSES = tuple(AnswerStatus)
+
+
+class CuratedAnswers:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self.local_changes = 0  # bumped on every curated-answer change made through this process
+
+    def upsert_starter(self, items: Iterable[dict]) -> int:
+        """Load shipped Q&A as published answers; unchanged ones (and ones a curator retired) are left
+        alone. Returns rows written."""
+        written = 0
+        with self._db.session() as s, s.begin():
+            starter = select(CuratedAnswerRow).where(CuratedAnswerRow.origin == "starter")
+            existing = {r.key: r for r in s.scalars(starter)}
+            for item in items:
+                values = {
+                    "question": item["question"],
+                    "paraphrases": json.dumps(list(item.get("paraphrases") or []), ensure_ascii=False),
+                    "answer": item["answer"],
+                    "articles": json.dumps(list(item.get("articles") or []), ensure_ascii=False),
+                    "verdict": item.get("verdict") or "",
+                    "claim": item.get("claim") or "",
+                    "reviewer": item.get("reviewer") or "AskScience 编辑部",
+                }
+                row = existing.get(item["id"])
+                if row is None:
+                    s.add(CuratedAnswerRow(key=item["id"], status=AnswerStatus.PUBLISHED, origin="starter", **values))
+                    written += 1
+                elif any(getattr(row, k) != v for k, v in values.items()):
+                    for k, v in values.items():
+                        setattr(row, k, v)
+                    written += 1
+        self.local_changes += 1
+        return written
+
+    def published(self) -> list[CuratedAnswer]:
+        with self._db.session() as s:
+            rows = s.scalars(select(CuratedAnswerRow).where(CuratedAnswerRow.status == AnswerStatus.PUBLISHED))
+            return [_to_answer(r) for r in rows]
+
+    def get(self, answer_id: int) -> CuratedAnswer | None:
+        with self._db.session() as s:
+            row = s.get(CuratedAnswerRow, answer_id)
+            return _to_answer(row) if row else None
+
+    def search(self, search: str = "", status: str | None = None, limit: int = 500) -> list[CuratedAnswer]:
+        """Curated answers, newest change first, optionally filtered by status and a search text."""
+        with self._db.session() as s:
+            q = select(CuratedAnswerRow).order_by(CuratedAnswerRow.updated_at.desc(), CuratedAnswerRow.id.desc())
+            if status:
+                q = q.where(CuratedAnswerRow.status == status)
+            if search.strip():
+                like = f"%{search.strip()}%"
+                q = q.where(or_(CuratedAnswerRow.question.like(like), CuratedAnswerRow.paraphrases.like(like),
+                                CuratedAnswerRow.answer.like(like)))
+            return [_to_answer(r) for r in s.scalars(q.limit(limit))]
+
+    def save_draft(self, actor: str, question: str, answer: str, paraphrases: list[str], articles: list[str],
+                   verdict: str = "", answer_id: int | None = None) -> CuratedAnswer:
+        """Create a new draft, or edit an existing answer (an edited published answer stays published)."""
+        fields = {
+            "question": question, "answer": answer, "verdict": verdict,
+            "paraphrases": json.dumps(paraphrases, ensure_ascii=False),
+            "articles": json.dumps(articles, ensure_ascii=False), "reviewer": actor,
+        }
+        with self._db.session() as s, s.begin():
+            if answer_id is None:
+                key = "c-" + hashlib.sha256(f"{question}|{utcnow().isoformat()}".encode()).hexdigest()[:16]
+                row = CuratedAnswerRow(key=key, status=AnswerStatus.DRAFT, origin="curator", **fields)
+                s.add(row)
+                s.flush()
+                record(s, actor, "curated.create", f"#{row.id} {question}", answer)
+            else:
+                row = s.get(CuratedAnswerRow, answer_id)
+                if row is None:
+                    raise StoreError(f"curated answer {answer_id} does not exist")
+                for k, v in fields.items():
+                    setattr(row, k, v)
+                row.updated_at = utcnow()
+                record(s, actor, "curated.edit", f"#{row.id} {question}", answer)
+            s.flush()
+            saved = _to_answer(row)
+        self.local_changes += 1
+        return saved
+
+    def set_status(self, actor: str, answer_id: int, status: str) -> CuratedAnswer:
+        """Publish, retire or return an answer to draft (one transaction with its audit entry)."""
+        if status not in STATUSES:
+            raise ValueError(status)
+        with self._db.session() as s, s.begin():
+            row = s.get(CuratedAnswerRow, answer_id)
+            if row is None:
+                raise StoreError(f"curated answer {answer_id} does not exist")
+            before = row.status
+            row.status = status
+            row.reviewer = actor
+            row.updated_at = utcnow()
+            record(s, actor, f"curated.{status}", f"#{row.id} {row.question}", f"{before} → {status}")
+            s.flush()
+            changed = _to_answer(row)
+        self.local_changes += 1
+        return changed
+
+    def revision(self) -> tuple[int, str]:
+        """Changes whenever the set of published answers changes (cheap to poll)."""
+        with self._db.session() as s:
+            count, latest = s.execute(
+                select(func.count(CuratedAnswerRow.id), func.max(CuratedAnswerRow.updated_at)).where(
+                    CuratedAnswerRow.status == AnswerStatus.PUBLISHED)
+            ).one()
+        return int(count), str(latest)

@@ -1,0 +1,41 @@
+"""The curation database: one SQLAlchemy engine (SQLite by default; any SQLAlchemy URL such as
+PostgreSQL works the same) and its sessions. The stores in this package each own some of its tables;
+they share this engine so that a change and its audit entry are written in one transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from knowledge.errors import StoreError
+from knowledge.stores.models import create_schema
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    """WAL lets readers run beside the one writer; NORMAL sync is still crash-safe under WAL."""
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+class Database:
+    """Opens (and, additively, migrates) the curation database at ``url``."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        try:
+            sqlite = url.startswith("sqlite")
+            self.engine: Engine = create_engine(url, future=True, pool_pre_ping=not sqlite)
+            if sqlite:
+                event.listen(self.engine, "connect", _sqlite_pragmas)
+            create_schema(self.engine)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot open the curation database: {exc}") from exc
+        self._session = sessionmaker(self.engine, expire_on_commit=False)
+
+    def session(self) -> Session:
+        return self._session()
