@@ -27,7 +27,8 @@ PIPELINE_VERSION = "1"
 
 @dataclass
 class FileResult:
-    """Outcome for one file: status is ingested / unchanged / failed / pruned."""
+    """Outcome for one file: status is ingested / unchanged / failed / pruned / held (the screen
+    found something a curator must look at first; nothing was written)."""
 
     path: str
     status: str
@@ -115,6 +116,7 @@ class _Item:
     read: Callable[[], bytes]  # may raise OSError
     load: Callable[[bytes], LoadedDocument]  # may raise IngestError
     content_hash: str = ""  # computed by the caller already (uploads): not hashed again
+    screen: Callable[[str], str] | None = None  # the document's text → why it is held ("" = go ahead)
 
 
 class IngestPipeline:
@@ -145,11 +147,12 @@ class IngestPipeline:
 
         return self._ingest(items, progress or Progress(), after)
 
-    def ingest_files(self, files: Sequence[tuple[Path, bytes, str]], progress: Progress | None = None
-                     ) -> IngestReport:
+    def ingest_files(self, files: Sequence[tuple[Path, bytes, str]], progress: Progress | None = None,
+                     screen: Callable[[str], str] | None = None) -> IngestReport:
         """Ingest files already read and hashed by the caller: (path, bytes, content_hash). Nothing is
-        read or hashed a second time; each result carries the document's title and hash."""
-        items = [_Item(str(path.resolve()), lambda d=data: d, lambda d, p=path: load_file(p, d), digest)
+        read or hashed a second time; each result carries the document's title and hash. ``screen``
+        reads each new or changed document's text; when it gives a reason the file is held, not written."""
+        items = [_Item(str(path.resolve()), lambda d=data: d, lambda d, p=path: load_file(p, d), digest, screen)
                  for path, data, digest in files]
         return self._ingest(items, progress or Progress())
 
@@ -184,6 +187,11 @@ class IngestPipeline:
                     continue
                 try:
                     doc = item.load(data)
+                    held = item.screen(f"{doc.title}\n{doc.text}") if item.screen is not None else ""
+                    if held:
+                        self._record(report, progress, FileResult(item.source, "held", reason=held, title=doc.title,
+                                                                  content_hash=doc_hash))
+                        continue
                     chunks = chunk_document(doc, item.source, doc_hash, self.chunk_size, self.chunk_overlap)
                 except IngestError as exc:
                     self._record(report, progress, FileResult(item.source, "failed", reason=str(exc)))

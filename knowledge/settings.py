@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     embedding_api_key: SecretStr | None = Field(None, description="API key for the embeddings endpoint.")
     embedding_model: str = Field("text-embedding-3-small", description="Embedding model name (embedder=openai).")
     embedding_batch_size: int = Field(32, ge=1, le=1024, description="Texts per embedding call.")
+    embedding_threads: int = Field(
+        1, ge=1, le=64, description="CPU threads per call of the bundled embedder. 1 is fastest under load: "
+        "questions run side by side, and idle OpenMP threads would spin on the cores (measured: 76 ms of CPU "
+        "per answer with 1 thread, 264 ms with 2, on 2 cores; docs/benchmarks.md).")
 
     # Vector store
     chroma_host: str | None = Field(None, description="Chroma server host; empty = embedded Chroma under data_dir.")
@@ -70,6 +74,11 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = Field(None, description="API key for the chat endpoint.")
     llm_model: str | None = Field(None, description="Chat model name; empty = no LLM, extractive answers.")
     llm_timeout: float = Field(20.0, gt=0, description="Seconds before an LLM call is abandoned.")
+    share_personal_data: bool = Field(False, description="Send questions to an external LLM or embedding endpoint "
+                                      "as typed. Off: phone, ID-card and bank-card numbers, e-mail and street "
+                                      "addresses are replaced by placeholders first (they are never logged).")
+    filing_number: str = Field("", description="The generative-AI service filing number (备案号) shown in the page "
+                               "footer with the model name.")
     llm_max_retries: int = Field(1, ge=0, le=5, description="Retries of a failed LLM call.")
 
     # Web app
@@ -83,6 +92,8 @@ class Settings(BaseSettings):
     upload_max_mb: float = Field(20.0, gt=0, description="Largest file a curator may upload, in MB.")
     upload_types: str = Field(".txt,.md,.html,.htm,.pdf,.docx", description="File types a curator may upload.")
     min_free_mb: float = Field(100.0, ge=0, description="Ingestion stops before the data dir's disk has less free.")
+    question_log_days: int = Field(180, ge=1, description="Logged questions and their feedback are deleted after "
+                                   "this many days (the app purges them itself, once at start and then daily).")
     review_group_threshold: float = Field(0.93, description="Query cosine above which review-queue questions group.")
 
     # Abuse limits (see docs/security.md)

@@ -38,6 +38,11 @@ CURATED_NOTICE = "这是经过科普传播员审核的解答。"
 DID_YOU_MEAN = "你是不是想问："
 AI_GENERATED_LABEL = "【AI 生成】本回答由人工智能（{model}）依据知识库资料生成，请注意核实。"
 FOLLOW_UP_SUBJECT = "（接着上文，按「{subject}」理解这个问题；不是这个意思的话，请把问题说完整。）"
+SENSITIVE_REFUSED = (
+    "抱歉，这个问题里有平台不能处理的内容，我们无法回答。"
+    "如果你想了解的是其中的科学知识，请换一种说法再问，比如“……对身体有什么危害？”。"
+)
+LLM_BLOCKED_NOTICE = "AI 归纳的内容未通过平台的内容检查，下面改为直接摘录知识库原文。"
 MEDICAL_DISCLAIMER = "以上为科普信息，不能代替医生的诊断和治疗；身体不适请及时就医。"
 # Safety triage (bot/triage.py): what a person in danger reads first
 SAFETY_EMERGENCY_TITLE = "紧急情况：{label}。请立即拨打 {call}"
@@ -95,6 +100,8 @@ EXTRACTIVE_MODE_NOTE = (
     "阅读难度选项在 AI 归纳模式下生效。"
 )
 LLM_MODE_NOTE = "回答由 AI 根据知识库文章归纳，并注明出处；请以出处原文为准。"
+AI_SERVICE_FOOTER = "本服务使用生成式人工智能：模型 {model}{filing}。AI 生成的回答均有【AI 生成】标识。"
+AI_FILING = "，备案号 {number}"
 REPORT_TITLE = "报告问题"
 REPORT_COMMENT = "哪里不对？（可选）"
 REPORT_BUTTON = "提交报告"
@@ -147,6 +154,7 @@ MODE_LABELS = {
     "llm": "AI 归纳",
     "no_answer": "暂无可靠答案",
     "safety": "安全提示",
+    "blocked": "敏感内容拒答",
 }
 
 TOPIC_LABELS = {
@@ -177,6 +185,11 @@ DOC_PICK_FIRST = "请先在列表里选中一份文档。"
 DOC_RETIRED_DONE = "已下架「{name}」：{n} 个片段已从两个索引中移除。"
 DOC_DELETED_DONE = "已删除「{name}」：{n} 个片段已从两个索引中移除。"
 DOC_RESTORED_DONE = "已恢复「{name}」。"
+DOC_HELD = "待审（含敏感词）"
+DOC_NOT_HELD = "这份文档不在待审状态，无需放行。"
+DOC_RELEASED_DONE = "已审核放行「{name}」，已入库。"
+UPLOAD_HELD = "文中有 {n} 处命中敏感词表（{terms}），已暂存待审，尚未入库。请在“文档管理”里查看后放行或删除。"
+REPORT_HELD = "待审"
 
 # Curated answers
 CURATED_NEEDS_TEXT = "问题和解答都不能为空。"
@@ -201,11 +214,13 @@ class Console:
     TAB_CURATED = "审核解答"
     TAB_DASHBOARD = "数据看板"
     TAB_AUDIT = "操作记录"
+    TAB_WORDS = "敏感词"
     UPLOAD_FILES = "选择文件（可多选：{types}）"
     UPLOAD_START = "开始入库"
     UPLOAD_PROGRESS = "已处理 {done}/{total} 个文件，已嵌入 {chunks} 个片段"
     UPLOAD_SUMMARY = (
-        "入库完成：成功 {ingested} 个，未变化 {unchanged} 个，失败 {failed} 个；知识库现有 {chunks} 个片段。"
+        "入库完成：成功 {ingested} 个，未变化 {unchanged} 个，待审 {held} 个，失败 {failed} 个；"
+        "知识库现有 {chunks} 个片段。"
     )
     REPORT_COLUMNS = ("文件", "结果", "片段数", "说明")
     SEARCH = "搜索"
@@ -215,6 +230,8 @@ class Console:
     DOC_CHUNKS = "文档片段"
     DOC_RETIRE = "下架（移出索引，保留文件）"
     DOC_RESTORE = "恢复上架"
+    DOC_RELEASE = "审核通过，放行入库"
+    DOC_NOTE = "说明"
     DOC_DELETE = "彻底删除"
     DOC_CONFIRM_DELETE = "确认彻底删除"
     DOC_NEED_CONFIRM = "删除前请先勾选“确认彻底删除”。"
@@ -237,6 +254,7 @@ class Console:
     PUBLISH = "发布"
     RETIRE = "撤下"
     DASH_SUMMARY = "近 {days} 天共收到 {total} 个提问，其中 {share:.0%} 得到了回答。"
+    DASH_BLOCKED = "其中 {n} 个提问因含敏感内容被礼貌拒答。"
     DASH_LLM_FALLBACK = "AI 归纳失败、改为直接摘录：{failed} 次（占需要 AI 归纳的 {share:.0%}）。主要原因：{reasons}"
     DASH_PER_DAY = "每天的提问数"
     DASH_MODES = "回答方式"
@@ -244,6 +262,30 @@ class Console:
     DASH_KEYWORDS = "热门关键词"
     DASH_FEEDBACK = "市民反馈"
     AUDIT_COLUMNS = ("时间（UTC）", "操作人", "操作", "对象", "详情")
+    WORDS_HINT = (
+        "市民的提问、AI 归纳的回答和上传的资料都会按这张词表检查：提问命中会被礼貌拒答，AI 回答命中会改为摘录原文，"
+        "上传的文档命中会暂存待审。白名单里的科普用语（如“艾滋病”“禁毒”）即使包含屏蔽词也始终放行。\n\n"
+        "格式：每行一个词条，可在 Tab 或逗号后写类别；以 + 开头的是白名单；# 后是注释。也可导入 CSV（词条,类别,类型）。"
+        "修改后先点“检查”，无误再“保存”；每次保存都记入操作记录。"
+    )
+    WORDS_LIST = "词表（文本格式）"
+    WORDS_IMPORT = "导入文件（.txt 或 .csv，导入后先检查再保存）"
+    WORDS_CHECK = "检查"
+    WORDS_SAVE = "保存词表"
+    WORDS_EXPORT_TXT = "导出为文本"
+    WORDS_EXPORT_CSV = "导出为 CSV"
+    WORDS_EXPORTED = "导出的文件"
+    WORDS_TRY = "试一试：输入一段文字，看是否会被拦下"
+    WORDS_TRY_BUTTON = "检测"
+    WORDS_SUMMARY = "屏蔽词 {blocked} 条，白名单 {allowed} 条。"
+    WORDS_OK = "检查通过：屏蔽词 {blocked} 条，白名单 {allowed} 条。可以保存。"
+    WORDS_PROBLEMS = "有 {n} 行需要修改，词表尚未保存：\n\n{lines}"
+    WORDS_PROBLEM_LINE = "- 第 {line} 行：{reason}"
+    WORDS_SAVED = "词表已保存并立即生效：屏蔽词 {blocked} 条，白名单 {allowed} 条。"
+    WORDS_PASS = "没有命中，可以正常提问。"
+    WORDS_HITS = "命中 {n} 处：{hits}"
+    WORDS_HIT = "「{term}」（{category}）"
+    WORDS_IMPORT_BAD = "无法读取导入的文件：请上传 UTF-8 编码的 .txt 或 .csv 文件。"
 
 
 class Chart:
@@ -258,3 +300,99 @@ class Chart:
     TIMES = "次数"
     FEEDBACK = "反馈"
     CHUNK_HEADERS = ("#", "小标题", "片段")
+
+
+# --- Sensitive-word list (knowledge/wordlist.py): what a curator reads about a list they loaded ---
+WORDS_KIND_BLOCK = "屏蔽"
+WORDS_KIND_ALLOW = "白名单"
+WORDS_CSV_HEADER = ("词条", "类别", "类型")
+WORDS_EMPTY_TERM = "这一行没有词条。"
+WORDS_SINGLE_CHAR = "词条「{term}」只有一个字。单字会误伤大量正常内容（比如科普文章），请改用词组。"
+WORDS_TOO_LONG = "词条「{term}」太长（{length} 个字，最多 {limit} 个字）。"
+WORDS_BAD_CHAR = "词条「{term}」不能含有逗号、制表符或 #，也不能以 + 开头。"
+WORDS_INNER_SPACE = (
+    "词条「{term}」中间有空格。类别请用 Tab 或逗号与词条隔开；词条本身不需要空格（匹配时会自动忽略空格）。"
+)
+WORDS_BAD_CATEGORY = "类别「{category}」不能含有逗号、制表符或 #。"
+WORDS_TOO_MANY_FIELDS = "这一行的项数太多：格式是“词条”或“词条<Tab>类别”（也可以用逗号隔开）。"
+WORDS_ALLOW_CATEGORY = "白名单词条「{term}」不需要类别，已忽略类别「{category}」。"
+WORDS_DUPLICATE_CATEGORY = "词条「{term}」与第 {first} 行重复，但类别不同；保留第 {first} 行的类别「{category}」。"
+WORDS_CONFLICT = "词条「{term}」在第 {first} 行设为{first_kind}，这里又设为{kind}；保留第 {first} 行的设置。"
+WORDS_CSV_NO_HEADER = "无法识别表头：第一行应为“词条,类别,类型”（或英文的 term,category,kind）。"
+WORDS_CSV_KIND = "类型「{kind}」无法识别，应为“屏蔽”或“白名单”（英文 block 或 allow）。"
+WORDS_CSV_BROKEN = "CSV 格式有误（比如引号没有配对），从这一行起无法继续读取。"
+
+
+# Backup and restore (askscience backup / askscience restore; knowledge/backup.py)
+BACKUP_NO_DATA = (
+    "数据目录 {path} 里没有可备份的数据（找不到 curation.sqlite3）。"
+    "请检查 ASKSCI_DATA_DIR 或 --data-dir 是否指向正在使用的数据目录。"
+)
+BACKUP_TARGET_EXISTS = "{path} 里已经有一份完整的备份，不会覆盖它。请换一个新的备份目录。"
+BACKUP_TARGET_NOT_EMPTY = (
+    "备份目录 {path} 里已有其他文件，为免误删，备份没有开始。请指定一个不存在的目录或空目录。"
+)
+BACKUP_UNSTABLE = (
+    "备份期间知识库一直在变化（试了 {attempts} 次，每次都有文件正在入库或删除），没能得到一致的快照。"
+    "请等当前的入库或删除完成后再备份。"
+)
+BACKUP_FAILED = "备份失败：{detail}。备份目录里没有留下不完整的备份，可以直接重试。"
+BACKUP_DONE = (
+    "备份完成：{path}\n"
+    "  数据库：{tables} 张表共 {rows} 行（审核解答 {curated} 条、提问记录 {questions} 条、科普传播员账号 {accounts} 个）\n"
+    "  知识库：{chunks} 个片段；上传文件：{uploads} 个；共 {mb:.1f} MB，用时 {seconds:.1f} 秒"
+)
+RESTORE_NOT_A_BACKUP = "{path} 不是 AskScience 备份目录（找不到 manifest.json）。请检查路径。"
+RESTORE_INCOMPLETE = (
+    "{path} 里的备份没有完成（备份过程被中断了），不能用来恢复。请重新运行 askscience backup 生成一份完整备份。"
+)
+RESTORE_BAD_MANIFEST = "备份清单 manifest.json 无法读取或格式不对（{detail}），备份可能已损坏，已拒绝恢复。"
+RESTORE_NEWER_FORMAT = (
+    "这份备份的格式版本是 {found}，本程序只认识 {supported} 及更早的版本。请用更新版本的 AskScience 来恢复。"
+)
+RESTORE_TAMPERED = (
+    "备份文件 {name} 与清单里记录的校验值不一致（文件被修改或已损坏），已拒绝恢复，什么都没有写入。"
+    "请换一份完好的备份。"
+)
+RESTORE_MISSING_FILE = "备份里缺少文件 {name}，备份不完整，已拒绝恢复，什么都没有写入。"
+RESTORE_COUNT_MISMATCH = (
+    "备份文件 {name} 里有 {found} 条记录，清单里记的是 {expected} 条，备份可能已损坏，已拒绝恢复。"
+)
+RESTORE_TARGET_NOT_EMPTY = (
+    "目标数据目录 {path} 不是空的。恢复只写入全新的（不存在的或空的）数据目录，以免覆盖现有数据。"
+    "请用 --data-dir（或 ASKSCI_DATA_DIR）指定一个新目录。"
+)
+RESTORE_DB_NOT_EMPTY = (
+    "目标数据库里已经有数据（表 {table} 有 {rows} 行）。恢复只写入空数据库：请新建一个空数据库，"
+    "再把 ASKSCI_CURATION_DB_URL 指向它。"
+)
+RESTORE_COLLECTION_NOT_EMPTY = (
+    "Chroma 服务器上的集合 {name} 里已经有 {count} 个片段。恢复只写入空集合：请换一个 ASKSCI_COLLECTION_PREFIX，"
+    "或确认不再需要后删除这个集合。"
+)
+RESTORE_EMBEDDER_MISMATCH = (
+    "备份里的向量由嵌入模型「{backup}」生成，而现在设置的嵌入模型是「{current}」，恢复后将检索不到内容。"
+    "请把 ASKSCI_EMBEDDER（及相关设置）改成与备份时相同，再恢复。"
+)
+RESTORE_SCHEMA_MISMATCH = (
+    "备份里的表 {table} 含有本程序不认识的列（{columns}），可能来自更新版本的 AskScience；恢复会丢失这些数据，已拒绝。"
+)
+RESTORE_FAILED = "恢复失败：{detail}。目标数据目录已清理，没有留下恢复了一半的数据，排除问题后可以直接重试。"
+RESTORE_DONE = (
+    "恢复完成：{path}\n"
+    "  数据库：{tables} 张表共 {rows} 行（审核解答 {curated} 条、提问记录 {questions} 条、科普传播员账号 {accounts} 个）\n"
+    "  知识库：{chunks} 个片段（关键词索引已重建）；上传文件：{uploads} 个；用时 {seconds:.1f} 秒\n"
+    "  备份时间：{created_at}（UTC）"
+)
+
+
+# Personal-information redaction (knowledge/privacy.py): what stands in the question log, and in what is sent to an
+# external model, in place of the personal data a citizen typed
+REDACTION_PLACEHOLDERS = {
+    "phone": "[电话号码]",
+    "id_card": "[身份证号]",
+    "bank_card": "[银行卡号]",
+    "email": "[邮箱]",
+    "address": "[地址]",
+    "name": "[姓名]",
+}

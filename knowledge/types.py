@@ -21,10 +21,12 @@ class AnswerStatus(StrEnum):
 
 
 class DocumentStatus(StrEnum):
-    """An uploaded document is served (active) or taken out of both indexes (retired)."""
+    """An uploaded document is served (active), taken out of both indexes (retired), or held back from
+    them until a curator has looked at the sensitive phrases found in it (held)."""
 
     ACTIVE = "active"
     RETIRED = "retired"
+    HELD = "held"
 
 
 def normalise_for_id(text: str) -> str:

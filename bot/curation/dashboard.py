@@ -31,6 +31,7 @@ class DashboardData:
     llm_fallbacks: int = 0  # answers quoted because the LLM failed
     llm_attempts: int = 0  # answers the LLM wrote or was asked to write
     llm_reasons: tuple[tuple[str, int], ...] = ()
+    blocked: int = 0  # questions refused for a sensitive phrase
 
     @property
     def llm_fallback_share(self) -> float:
@@ -69,4 +70,5 @@ def build_dashboard(store: CurationStore, tokens: Callable[[str], list[str]], da
         pd.DataFrame(topics.most_common(top), columns=[C.TOPIC, C.QUESTIONS]),
         pd.DataFrame(words.most_common(top), columns=[C.KEYWORD, C.TIMES]),
         feedback, sum(fallbacks.values()), attempts, tuple(fallbacks.most_common(5)),
+        sum(1 for q in questions if q.mode == Mode.BLOCKED),
     )

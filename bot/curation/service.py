@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.curation.dashboard import DashboardData, build_dashboard
 from bot.curation.review import ReviewGroup, ReviewQueue
+from bot.engine.sensitive import SensitiveFilter
 from ingest.pipeline import FileResult, IngestPipeline, IngestReport, Progress
 from knowledge import texts
 from knowledge.errors import AskScienceError
@@ -24,6 +25,7 @@ from knowledge.stores.curated import CuratedAnswer
 from knowledge.stores.curation import CurationStore
 from knowledge.stores.documents import DocumentRegistry, Stored
 from knowledge.types import Chunk, DocumentStatus
+from knowledge.wordlist import Hit, WordList, parse_csv, parse_text, to_csv, to_text
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 
@@ -51,9 +53,10 @@ class DocumentInfo:
     title: str
     topic: str
     chunks: int
-    status: str  # active / retired
+    status: str  # active / retired / held
     kind: str  # 上传 / 入门文章 / 其他
     updated_by: str = ""
+    note: str = ""  # why a held document is held
 
 
 def safe_name(name: str, max_bytes: int = 180) -> str:
@@ -76,7 +79,7 @@ class CuratorService:
     """Documents, curated answers, the review queue, the dashboard and the audit trail."""
 
     def __init__(self, settings: Settings, kb: KnowledgeBase, store: CurationStore, pipeline: IngestPipeline,
-                 accounts: Accounts) -> None:
+                 accounts: Accounts, words: SensitiveFilter | None = None) -> None:
         self.settings = settings
         self.kb = kb
         self.store = store
@@ -84,6 +87,7 @@ class CuratorService:
         self.accounts = accounts
         self.review = ReviewQueue(store, kb.embedder, settings.review_group_threshold)
         self.documents_registry = DocumentRegistry(store.db)
+        self.words = words or SensitiveFilter(store.words)
         self._write_lock = threading.Lock()  # one knowledge-base change at a time
 
     def require(self, actor: str | None) -> str:
@@ -153,7 +157,8 @@ class CuratorService:
                     continue
                 batch[digest] = path.name
                 stored.append((path, data, digest, up.name))
-            run = self.pipeline.ingest_files([(p, data, digest) for p, data, digest, _ in stored], progress)
+            run = self.pipeline.ingest_files([(p, data, digest) for p, data, digest, _ in stored], progress,
+                                             screen=self._screen)
             by_source = {r.path: r for r in run.results}
             kept: list[Stored] = []
             for path, _data, _digest, name in stored:
@@ -164,11 +169,21 @@ class CuratorService:
                 if result.status == "failed":
                     path.unlink(missing_ok=True)
                     continue
-                kept.append(Stored(str(path.resolve()), str(path), result.content_hash, result.title or name))
+                status = DocumentStatus.HELD if result.status == "held" else DocumentStatus.ACTIVE
+                kept.append(Stored(str(path.resolve()), str(path), result.content_hash, result.title or name, status,
+                                   result.reason if status == DocumentStatus.HELD else ""))
             self.documents_registry.record_uploads(actor, kept, ", ".join(u.name for u in uploads),
                                                    run.summary_line())
             report.total_chunks = run.total_chunks
         return report
+
+    def _screen(self, text: str) -> str:
+        """Why an uploaded document must wait for a curator ("" when its text has no sensitive phrase)."""
+        hits = self.words.find(text)
+        if not hits:
+            return ""
+        terms = "、".join(dict.fromkeys(h.term for h in hits))
+        return texts.UPLOAD_HELD.format(n=len(hits), terms=terms[:300])
 
     def _title_of(self, source: str) -> str:
         chunks = self.kb.find(source=source, position=0)
@@ -196,14 +211,15 @@ class CuratorService:
             out.append(DocumentInfo(source, Path(source).name, entry["title"], entry["topic"], entry["chunks"],
                                     DocumentStatus.ACTIVE, kind, row.updated_by if row else ""))
         for source, row in rows.items():
-            if row.status == DocumentStatus.RETIRED and source not in found:
-                out.append(DocumentInfo(source, Path(source).name, row.title, "", 0, DocumentStatus.RETIRED,
+            if row.status in (DocumentStatus.RETIRED, DocumentStatus.HELD) and source not in found:
+                out.append(DocumentInfo(source, Path(source).name, row.title, "", 0, DocumentStatus(row.status),
                                         texts.DOC_KIND_UPLOAD if source.startswith(upload_root)
-                                        else texts.DOC_KIND_STARTER, row.updated_by))
+                                        else texts.DOC_KIND_STARTER, row.updated_by, row.note))
         needle = (search or "").strip().lower()
         if needle:
             out = [d for d in out if needle in d.title.lower() or needle in d.name.lower()]
-        return sorted(out, key=lambda d: (d.status != DocumentStatus.ACTIVE, d.kind, d.name))
+        order = {DocumentStatus.HELD: 0, DocumentStatus.ACTIVE: 1, DocumentStatus.RETIRED: 2}
+        return sorted(out, key=lambda d: (order.get(d.status, 3), d.kind, d.name))
 
     def chunks(self, actor: str, source: str) -> list[Chunk]:
         self.require(actor)
@@ -231,6 +247,22 @@ class CuratorService:
             report = self.pipeline.run([Path(record.stored_path)])
             status = DocumentStatus.RETIRED if report.failed else DocumentStatus.ACTIVE
             self.documents_registry.set_status(actor, source, status, "document.restore", report.summary_line())
+        return report
+
+    def release_document(self, actor: str, source: str) -> IngestReport:
+        """A curator has read a held document and lets it in: it is ingested as it is (audited with the
+        phrases it was held for)."""
+        self.require(actor)
+        with self._write_lock:
+            record = self.documents_registry.get(source)
+            if record is None or record.status != DocumentStatus.HELD:
+                raise CuratorInputError(texts.DOC_NOT_HELD)
+            if not record.stored_path or not Path(record.stored_path).exists():
+                raise CuratorInputError(texts.DOC_CANNOT_RESTORE)
+            report = self.pipeline.run([Path(record.stored_path)])
+            status = DocumentStatus.HELD if report.failed else DocumentStatus.ACTIVE
+            self.documents_registry.set_status(actor, source, status, "document.release",
+                                               f"{report.summary_line()}; {record.note}")
         return report
 
     def delete_document(self, actor: str, source: str) -> int:
@@ -283,6 +315,35 @@ class CuratorService:
     def audit_log(self, actor: str, limit: int = 200) -> list[AuditEntry]:
         self.require(actor)
         return self.store.audit.recent(limit)
+
+    # ---- the sensitive-word list -------------------------------------------------------------------
+    def word_list(self, actor: str) -> WordList:
+        self.require(actor)
+        return self.store.words.current()
+
+    def parse_words(self, actor: str, content: str, csv: bool = False) -> WordList:
+        """Read a list without saving it; its ``problems`` say which lines need fixing."""
+        self.require(actor)
+        return parse_csv(content) if csv else parse_text(content)
+
+    def save_words(self, actor: str, content: str) -> WordList:
+        """Replace the list with ``content`` (text form). Nothing is saved while any line has a problem."""
+        wordlist = self.parse_words(actor, content)
+        if wordlist.problems:
+            lines = "\n".join(texts.Console.WORDS_PROBLEM_LINE.format(line=p.line_no, reason=p.reason)
+                              for p in wordlist.problems[:50])
+            raise CuratorInputError(texts.Console.WORDS_PROBLEMS.format(n=len(wordlist.problems), lines=lines))
+        self.store.words.save(actor, wordlist)
+        self.words.changed()
+        return wordlist
+
+    def export_words(self, actor: str, csv: bool = False) -> str:
+        wordlist = self.word_list(actor)
+        return to_csv(wordlist) if csv else to_text(wordlist)
+
+    def try_words(self, actor: str, text: str) -> list[Hit]:
+        self.require(actor)
+        return self.words.find(text or "")
 
 
 class _Empty:

@@ -126,6 +126,8 @@ class CuratedMatcher:
         if revision == self._revision:
             return
         with self._lock:
+            if revision == self._revision:  # another thread has just read this revision
+                return
             answers = self._store.answers.published()
             texts = [t for a in answers for t in a.phrasings]
             cached = self._store.vectors.vectors_for(texts, f"q:{self._embedder.name}", self._embedder.embed_queries)

@@ -24,11 +24,13 @@ from bot.engine.normalize import QueryNormalizer
 from bot.engine.question_kind import is_content_word
 from bot.engine.retrieval import HybridRetriever, Retrieved
 from bot.engine.safety import MEDICAL_TOPICS
+from bot.engine.sensitive import SensitiveFilter
 from bot.engine.triage import Level, Triage, TriageResult
 from bot.engine.types import Answer, AskOptions, Citation, Composed, Mode, RewritingComposer, Source
 from knowledge import texts
 from knowledge.errors import AnswerTimeout, LLMUnavailable, QuestionError, ServiceBusy, StoreError
 from knowledge.index.base import KnowledgeBase
+from knowledge.privacy import redact
 from knowledge.settings import Settings
 from knowledge.stores.accounts import public_name
 from knowledge.stores.curated import CuratedAnswer
@@ -92,6 +94,7 @@ class AnswerService:
         self.extractive = ExtractiveComposer(kb.tokenizer.tokens, kb.idf, settings.answer_chars)
         self.curated = (CuratedMatcher(store, kb.embedder, settings.curated_threshold, tokens=kb.tokenizer.tokens,
                                        idf=kb.idf, model=MatchModel.load()) if store else None)
+        self.words = SensitiveFilter(store.words if store else None)
         self._slots = threading.BoundedSemaphore(settings.max_concurrent_answers)
         self._embed_query = functools.lru_cache(maxsize=4096)(self._embed_query_uncached)
         self.llm_failures: Counter[str] = Counter()  # reason → count since start (the dashboard reads the log)
@@ -99,7 +102,17 @@ class AnswerService:
         self.public_name: Callable[[str], str] = (  # reviewer → the name citizens may see
             (lambda name: public_name(store.db, name, settings.public_reviewer)) if store else (lambda name: name))
 
+    def _outbound(self, text: str) -> str:
+        """What may leave the machine for an external LLM or embedding endpoint: personal data removed
+        unless the deployer allows it."""
+        return text if self.settings.share_personal_data else redact(text).text
+
+    def _outbound_history(self, history: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [(self._outbound(q), a) for q, a in history]
+
     def _embed_query_uncached(self, text: str) -> np.ndarray:
+        if self.settings.embedder == "openai":
+            text = self._outbound(text)
         vector = self.kb.embedder.embed_query(text)
         vector.flags.writeable = False  # shared by the cache: nobody may change it in place
         return vector
@@ -120,7 +133,8 @@ class AnswerService:
             return Resolved(question)
         if self.llm is not None:
             try:
-                rewritten = self.normalizer.clean(self.llm.rewrite(question, history))
+                rewritten = self.normalizer.clean(self.llm.rewrite(self._outbound(question),
+                                                                   self._outbound_history(history)))
                 return Resolved(rewritten[: 2 * self.settings.max_question_chars] or question)
             except LLMUnavailable as exc:
                 self._llm_failed("rewrite", exc)
@@ -191,7 +205,7 @@ class AnswerService:
         """A citizen's 👍 (+1) / 👎 (-1) or problem report on a logged answer; False if it cannot be kept."""
         if self.store is None or log_id is None:
             return False
-        return self.store.questions.add_feedback(log_id, rating, comment, report)
+        return self.store.questions.add_feedback(log_id, rating, redact(comment).text, report)
 
     def suggestions(self, limit: int = 8) -> list[tuple[str, str]]:
         """(topic, question) pairs to offer on an empty chat: one published starter question per topic."""
@@ -246,6 +260,8 @@ class AnswerService:
         top_score = 0.0
         if triage.level in (Level.SELF_HARM, Level.HARMFUL_REQUEST):
             answer = Answer("", Mode.SAFETY)  # the safety message alone: no article quotes, no method
+        elif not triage.alarm and self.words.find(cleaned):  # an emergency is always answered first
+            answer = Answer(texts.SENSITIVE_REFUSED, Mode.BLOCKED)
         suggestions: list[str] = []
         if answer is None and options.use_curated and self.curated is not None:
             decision = self.curated.decide(query, qvec)
@@ -275,7 +291,7 @@ class AnswerService:
             answer.suggestions = suggestions
         answer = self._apply_triage(answer, triage)
         medical = safety.is_medical(cleaned) or any(c.topic in MEDICAL_TOPICS for c in answer.citations)
-        if medical and answer.mode not in (Mode.NO_ANSWER, Mode.SAFETY):
+        if medical and answer.mode not in (Mode.NO_ANSWER, Mode.SAFETY, Mode.BLOCKED):
             answer.text = f"{answer.text}\n{texts.MEDICAL_DISCLAIMER}"
         if resolved.subject and answer.mode in (Mode.EXTRACTIVE, Mode.LLM, Mode.CURATED):
             # say which subject was assumed: the citizen can correct a wrong guess at once
@@ -288,9 +304,9 @@ class AnswerService:
         if options.log and self.store is not None:
             topic = next((c.topic for c in answer.citations if c.topic), "")
             try:
-                answer.log_id = self.store.questions.log(cleaned, answer.mode.value, answer.text, top_score,
-                                                        timings["total_ms"], answer.flagged, topic, answer.curated_id,
-                                                        answer.llm_fallback)
+                answer.log_id = self.store.questions.log(  # personal data never reaches the log
+                    redact(cleaned).text, answer.mode.value, answer.text, top_score, timings["total_ms"],
+                    answer.flagged, topic, answer.curated_id, answer.llm_fallback)
             except SQLAlchemyError:  # a full disk or a database outage must not cost the citizen the answer
                 log.exception("could not log the question")
         yield answer
@@ -332,16 +348,27 @@ class AnswerService:
         """The LLM reads the question as asked; the quoting composer also matches its glossary terms."""
         if self.llm is not None:
             text = ""
+            guard = self.words.guard()  # a blocked phrase split over pieces never reaches the citizen
             try:
                 composed = None
-                for item in self.llm.stream(query, sources, history, options.reading_level):
+                for item in self.llm.stream(self._outbound(query), sources, self._outbound_history(history),
+                                            options.reading_level):
                     if isinstance(item, Composed):
                         composed = item
-                    else:
-                        text += item
+                        continue
+                    released = guard.feed(item)
+                    if guard.blocked:
+                        raise LLMUnavailable("blocked word in the answer")
+                    if released:
+                        text += released
                         yield text
                 if composed is None:
                     raise LLMUnavailable("stream ended without an answer")
+                tail = guard.finish()
+                if guard.blocked or self.words.find(composed.text):
+                    raise LLMUnavailable("blocked word in the answer")
+                if tail:
+                    yield text + tail
                 answer = Answer(composed.text, Mode.LLM, self._citations(sources, composed),
                                 generated_by=self.settings.llm_model or "")
                 if not composed.cited:
@@ -352,8 +379,10 @@ class AnswerService:
                 reason = self._llm_failed("answer", exc)
                 quoted, composed = renumbered(sources, self.extractive.compose(expanded, sources, focus=focus))
                 yield composed.text
+                notice = texts.LLM_BLOCKED_NOTICE if guard.blocked or reason.startswith("blocked") else (
+                    texts.LLM_FALLBACK_NOTICE)
                 return Answer(composed.text, Mode.EXTRACTIVE, self._citations(quoted, composed),
-                              notice=texts.LLM_FALLBACK_NOTICE, llm_fallback=reason)
+                              notice=notice, llm_fallback=reason)
         quoted, composed = renumbered(sources, self.extractive.compose(expanded, sources, focus=focus))
         yield composed.text
         return Answer(composed.text, Mode.EXTRACTIVE, self._citations(quoted, composed),

@@ -22,6 +22,7 @@ class Mode(StrEnum):
     EXTRACTIVE = "extractive"
     NO_ANSWER = "no_answer"
     SAFETY = "safety"  # only the safety message: self-harm, a refused harmful request, an emergency with no article
+    BLOCKED = "blocked"  # the question holds a phrase of the sensitive-word list: a polite refusal
 
 
 @dataclass(frozen=True)

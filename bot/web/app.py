@@ -19,8 +19,10 @@ import uvicorn  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 from gradio.utils import get_upload_folder  # noqa: E402
 
+from bot.curation.retention import RetentionJob  # noqa: E402
 from bot.curation.service import CuratorService  # noqa: E402
 from bot.engine.factory import build_service  # noqa: E402
+from bot.engine.service import AnswerService  # noqa: E402
 from bot.web.api import add_api  # noqa: E402
 from bot.web.chat import CSS, build_chat  # noqa: E402
 from bot.web.console import build_console  # noqa: E402
@@ -35,6 +37,12 @@ from knowledge.settings import Settings  # noqa: E402
 from knowledge.stores.accounts import Accounts  # noqa: E402
 
 
+def _warm_up(service: AnswerService) -> None:
+    service.kb.tokenizer.warm_up()
+    if service.curated is not None:
+        service.curated.refresh()
+
+
 def create_app(settings: Settings) -> FastAPI:
     """The whole server: citizen chat at ``/``, JSON API at ``/api/ask``, curator console at ``/curator``."""
     service = build_service(settings)
@@ -44,15 +52,15 @@ def create_app(settings: Settings) -> FastAPI:
         print(texts.FIRST_START)
         report = load_starter(settings.starter_dir, pipeline, service.store, ConsoleProgress())
         print(report.summary_line())
-    # the jieba dictionary (~1 s) loads while the rest starts; a question arriving first waits for it
-    threading.Thread(target=service.kb.tokenizer.warm_up, name="jieba-warm-up", daemon=True).start()
-    if service.curated is not None:
-        service.curated.refresh()
+    # The jieba dictionary (~1 s) and the published curated answers (~0.5 s) load while the rest
+    # starts: the page does not need them, and a question arriving first waits for them.
+    threading.Thread(target=_warm_up, args=(service,), name="warm-up", daemon=True).start()
+    RetentionJob(service.store.questions, settings.question_log_days).start()
     accounts = Accounts(service.store.db, settings.session_hours, settings.login_max_failures,
                         settings.login_lockout_minutes, settings.login_max_per_address, settings.login_name_ceiling,
                         settings.public_reviewer)
     service.public_name = accounts.public_name
-    curator = CuratorService(settings, service.kb, service.store, pipeline, accounts)
+    curator = CuratorService(settings, service.kb, service.store, pipeline, accounts, service.words)
     limiter = RateLimiter({"questions": settings.rate_questions_per_minute,
                            "feedback": settings.rate_feedback_per_minute})
     trusted = settings.trusted_proxy_set

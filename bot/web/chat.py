@@ -161,6 +161,10 @@ def build_chat(service: AnswerService, limiter: RateLimiter, trusted: frozenset[
             report_btn = gr.Button(texts.REPORT_BUTTON, elem_id="report-send")
             report_msg = gr.Markdown(elem_id="report-message")
         gr.Markdown(texts.CURATOR_LINK)
+        if service.llm is not None:
+            cfg = service.settings
+            filing = texts.AI_FILING.format(number=cfg.filing_number) if cfg.filing_number else ""
+            gr.Markdown(texts.AI_SERVICE_FOOTER.format(model=cfg.llm_model, filing=filing), elem_id="ai-footer")
 
         offered = gr.State([])
         io = ([box, chat, level, log_ids, asked], [chat, box, log_ids, asked, offered])

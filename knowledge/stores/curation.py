@@ -11,11 +11,13 @@ from knowledge.stores.curated import CuratedAnswers
 from knowledge.stores.database import Database
 from knowledge.stores.questions import QuestionLog
 from knowledge.stores.vector_cache import VectorCache
+from knowledge.stores.word_lists import WordLists
 
 
 class CurationStore:
     """``answers`` (curated answers), ``questions`` (question log and feedback), ``audit`` (the audit
-    trail) and ``vectors`` (the embedding cache), over one :class:`Database`."""
+    trail), ``vectors`` (the embedding cache) and ``words`` (the sensitive-word list), over one
+    :class:`Database`."""
 
     def __init__(self, url: str) -> None:
         self.db = Database(url)
@@ -23,6 +25,7 @@ class CurationStore:
         self.questions = QuestionLog(self.db)
         self.audit = AuditTrail(self.db)
         self.vectors = VectorCache(self.db)
+        self.words = WordLists(self.db)
 
     def session(self) -> Session:
         return self.db.session()

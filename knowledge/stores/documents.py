@@ -22,11 +22,12 @@ class DocumentRecord:
     stored_path: str
     content_hash: str
     updated_by: str
+    note: str = ""  # why a held document is held (the sensitive phrases found)
 
 
 def _record(row: DocumentRow) -> DocumentRecord:
     return DocumentRecord(row.source, row.title or "", row.status, row.stored_path or "", row.content_hash or "",
-                          row.updated_by or "")
+                          row.updated_by or "", row.note or "")
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class Stored:
     stored_path: str
     content_hash: str
     title: str
+    status: DocumentStatus = DocumentStatus.ACTIVE
+    note: str = ""
 
 
 class DocumentRegistry:
@@ -66,8 +69,9 @@ class DocumentRegistry:
                 if row is None:
                     row = DocumentRow(source=item.source)
                     s.add(row)
-                row.status, row.stored_path = DocumentStatus.ACTIVE, item.stored_path
+                row.status, row.stored_path = item.status, item.stored_path
                 row.content_hash, row.updated_by, row.title = item.content_hash, actor, item.title
+                row.note = item.note or None
             record(s, actor, "document.upload", audit_target, audit_detail)
 
     def set_status(self, actor: str, source: str, status: DocumentStatus, action: str, detail: str,
@@ -80,6 +84,7 @@ class DocumentRegistry:
                 row = DocumentRow(source=source, stored_path=stored_path)
                 s.add(row)
             row.status, row.updated_by, row.title = status, actor, title or row.title
+            row.note = None
             record(s, actor, action, source.rsplit("/", 1)[-1], detail)
 
     def delete(self, actor: str, source: str, detail: str) -> None:

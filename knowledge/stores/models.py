@@ -111,6 +111,7 @@ class DocumentRow(Base):
     content_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
     updated_by: Mapped[str] = mapped_column(String(64), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)  # why a held document is held
 
 
 class AuditRow(Base):
@@ -121,6 +122,16 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(32))
     target: Mapped[str] = mapped_column(Text, default="")
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class WordListRow(Base):
+    """A managed word list as its text form (knowledge/wordlist.py); absent = the shipped default."""
+
+    __tablename__ = "word_lists"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    content: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(64), default="")
 
 
 class VectorCacheRow(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from knowledge.stores.database import Database
 from knowledge.stores.models import FeedbackRow, QuestionLogRow
@@ -31,8 +31,7 @@ class QuestionLog:
         self._db = db
 
     def log(self, question: str, mode: str, answer: str, top_score: float, latency_ms: float,
-                     flagged: bool = False, topic: str = "", curated_id: int | None = None,
-                     llm_fallback: str = "") -> int:
+            flagged: bool = False, topic: str = "", curated_id: int | None = None, llm_fallback: str = "") -> int:
         """Record one answered question; returns its id (feedback refers to it)."""
         with self._db.session() as s, s.begin():
             row = QuestionLogRow(question=question[:2000], mode=mode, answer=answer[:4000], top_score=top_score,
@@ -77,3 +76,47 @@ class QuestionLog:
                 tuple(f.comment for f in fb if f.comment), r.llm_fallback or "",
             ))
         return out
+
+    # ---- retention and requests about one's own data -------------------------------------------------
+    def purge_before(self, cutoff: dt.datetime, batch: int = 1000) -> int:
+        """Delete questions asked before ``cutoff`` with their feedback, in small transactions so the
+        app keeps answering meanwhile. Returns how many questions were deleted."""
+        deleted = 0
+        while True:
+            with self._db.session() as s, s.begin():
+                ids = list(s.scalars(select(QuestionLogRow.id).where(QuestionLogRow.asked_at < cutoff)
+                                     .order_by(QuestionLogRow.id).limit(batch)))
+                if not ids:
+                    return deleted
+                s.execute(delete(FeedbackRow).where(FeedbackRow.question_id.in_(ids)))
+                s.execute(delete(QuestionLogRow).where(QuestionLogRow.id.in_(ids)))
+                deleted += len(ids)
+
+    def find(self, text: str, limit: int = 50) -> list[LoggedQuestion]:
+        """Logged questions containing ``text`` (for a person asking what is kept about them)."""
+        with self._db.session() as s:
+            found = QuestionLogRow.question.contains(text, autoescape=True)
+            newest = QuestionLogRow.id.desc()
+            ids = list(s.scalars(select(QuestionLogRow.id).where(found).order_by(newest).limit(limit)))
+        return [q for q in (self.get(i) for i in ids) if q is not None]
+
+    def get(self, question_id: int) -> LoggedQuestion | None:
+        """One logged question with its feedback."""
+        with self._db.session() as s:
+            r = s.get(QuestionLogRow, question_id)
+            if r is None:
+                return None
+            fb = list(s.scalars(select(FeedbackRow).where(FeedbackRow.question_id == question_id)))
+        return LoggedQuestion(r.id, r.asked_at, r.question, r.mode, r.answer, r.topic or "",
+                              sum(1 for f in fb if f.rating > 0), sum(1 for f in fb if f.rating < 0),
+                              sum(1 for f in fb if f.report), tuple(f.comment for f in fb if f.comment),
+                              r.llm_fallback or "")
+
+    def erase(self, question_id: int) -> bool:
+        """Delete one question and its feedback; False when there is no such question."""
+        with self._db.session() as s, s.begin():
+            if s.get(QuestionLogRow, question_id) is None:
+                return False
+            s.execute(delete(FeedbackRow).where(FeedbackRow.question_id == question_id))
+            s.execute(delete(QuestionLogRow).where(QuestionLogRow.id == question_id))
+        return True
