@@ -306,7 +306,7 @@ class AnswerService:
             try:
                 answer.log_id = self.store.questions.log(  # personal data never reaches the log
                     redact(cleaned).text, answer.mode.value, answer.text, top_score, timings["total_ms"],
-                    answer.flagged, topic, answer.curated_id, answer.llm_fallback)
+                    answer.flagged, topic, answer.curated_id, answer.llm_fallback, options.channel)
             except SQLAlchemyError:  # a full disk or a database outage must not cost the citizen the answer
                 log.exception("could not log the question")
         yield answer

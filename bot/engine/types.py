@@ -65,6 +65,7 @@ class AskOptions:
     reading_level: str = DEFAULT_LEVEL  # 少儿 / 大众 / 专业
     use_curated: bool = True
     log: bool = True
+    channel: str = "page"  # where the question came from: page, embed:NAME, api:NAME, poster (?src=)
 
 
 @dataclass

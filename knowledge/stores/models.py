@@ -60,6 +60,7 @@ class QuestionLogRow(Base):
     topic: Mapped[str | None] = mapped_column(String(32), nullable=True, default="")
     curated_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     llm_fallback: Mapped[str | None] = mapped_column(String(200), nullable=True)  # why the LLM was not used
+    channel: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)  # page, api:NAME, …
 
 
 class FeedbackRow(Base):

@@ -24,6 +24,7 @@ class LoggedQuestion:
     reports: int = 0
     comments: tuple[str, ...] = ()
     llm_fallback: str = ""
+    channel: str = ""
 
 
 class QuestionLog:
@@ -31,12 +32,13 @@ class QuestionLog:
         self._db = db
 
     def log(self, question: str, mode: str, answer: str, top_score: float, latency_ms: float,
-            flagged: bool = False, topic: str = "", curated_id: int | None = None, llm_fallback: str = "") -> int:
+            flagged: bool = False, topic: str = "", curated_id: int | None = None, llm_fallback: str = "",
+            channel: str = "") -> int:
         """Record one answered question; returns its id (feedback refers to it)."""
         with self._db.session() as s, s.begin():
             row = QuestionLogRow(question=question[:2000], mode=mode, answer=answer[:4000], top_score=top_score,
                                  latency_ms=latency_ms, flagged=flagged, topic=topic[:32], curated_id=curated_id,
-                                 llm_fallback=llm_fallback[:200] or None)
+                                 llm_fallback=llm_fallback[:200] or None, channel=channel[:64] or None)
             s.add(row)
             s.flush()
             return int(row.id)
@@ -73,7 +75,7 @@ class QuestionLog:
             out.append(LoggedQuestion(
                 r.id, r.asked_at, r.question, r.mode, r.answer, r.topic or "",
                 sum(1 for f in fb if f.rating > 0), sum(1 for f in fb if f.rating < 0), sum(1 for f in fb if f.report),
-                tuple(f.comment for f in fb if f.comment), r.llm_fallback or "",
+                tuple(f.comment for f in fb if f.comment), r.llm_fallback or "", r.channel or "",
             ))
         return out
 
@@ -110,7 +112,7 @@ class QuestionLog:
         return LoggedQuestion(r.id, r.asked_at, r.question, r.mode, r.answer, r.topic or "",
                               sum(1 for f in fb if f.rating > 0), sum(1 for f in fb if f.rating < 0),
                               sum(1 for f in fb if f.report), tuple(f.comment for f in fb if f.comment),
-                              r.llm_fallback or "")
+                              r.llm_fallback or "", r.channel or "")
 
     def erase(self, question_id: int) -> bool:
         """Delete one question and its feedback; False when there is no such question."""

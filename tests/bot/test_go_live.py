@@ -205,3 +205,25 @@ def test_another_replica_sees_a_changed_list(service: AnswerService, curator: Cu
     assert not other.find("熊猫竹子")
     curator.save_words("alice", "熊猫竹子\n")
     assert other.find("熊猫竹子")
+
+
+@pytest.mark.integration
+def test_over_a_real_openai_compatible_server_no_phone_goes_out_and_no_blocked_phrase_comes_in(
+        service: AnswerService) -> None:
+    import json
+
+    from bot.engine.llm import LLMComposer
+    from tests.bot.openai_stub import Behaviour, OpenAIStub
+
+    with OpenAIStub() as stub:
+        service.settings = service.settings.model_copy(update={
+            "llm_base_url": stub.base_url, "llm_model": "stub", "llm_timeout": 5.0, "llm_max_retries": 0})
+        service.llm = LLMComposer(service.settings)
+        stub.enqueue(Behaviour.answer("大熊猫主要吃竹子[1]。想报销可以找我代开发票。", chunk_chars=2))
+        shown = [item for item in service.ask_stream("我手机13912345678，大熊猫吃什么？") if isinstance(item, str)]
+        stub.enqueue(Behaviour.answer("大熊猫主要吃竹子[1]。", chunk_chars=3))
+        clean = service.ask("我手机 139-1234-5678，熊猫吃啥")
+        sent = json.dumps([r["body"] for r in stub.requests], ensure_ascii=False)
+    assert "13912345678" not in sent and "1234-5678" not in sent and "[电话号码]" in sent
+    assert shown and all("代开" not in text for text in shown)
+    assert clean.mode == Mode.LLM and "大熊猫主要吃竹子" in clean.text
