@@ -148,6 +148,10 @@ LOGIN_BACK = "返回市民问答页"
 LOGIN_REQUIRED = "请先登录科普传播员后台。"
 NOT_AUTHORISED = "没有权限：请重新登录科普传播员后台。"
 
+CHANNEL_LABELS = {"page": "网页", "poster": "海报二维码", "": "网页"}  # embed:NAME → 嵌入：NAME, api:NAME → 接口：NAME
+CHANNEL_EMBED = "嵌入：{name}"
+CHANNEL_API = "接口：{name}"
+
 MODE_LABELS = {
     "curated": "已审核解答",
     "extractive": "资料摘录",
@@ -261,6 +265,8 @@ class Console:
     DASH_TOPICS = "热门主题"
     DASH_KEYWORDS = "热门关键词"
     DASH_FEEDBACK = "市民反馈"
+    DASH_CHANNELS = "各渠道的提问数"
+    DASH_CHANNEL_TABLE = "各渠道的提问数与回答率"
     AUDIT_COLUMNS = ("时间（UTC）", "操作人", "操作", "对象", "详情")
     WORDS_HINT = (
         "市民的提问、AI 归纳的回答和上传的资料都会按这张词表检查：提问命中会被礼貌拒答，AI 回答命中会改为摘录原文，"
@@ -299,6 +305,8 @@ class Chart:
     KEYWORD = "关键词"
     TIMES = "次数"
     FEEDBACK = "反馈"
+    CHANNEL = "渠道"
+    ANSWERED_SHARE = "回答率"
     CHUNK_HEADERS = ("#", "小标题", "片段")
 
 
@@ -337,9 +345,14 @@ BACKUP_UNSTABLE = (
     "请等当前的入库或删除完成后再备份。"
 )
 BACKUP_FAILED = "备份失败：{detail}。备份目录里没有留下不完整的备份，可以直接重试。"
+BACKUP_OTHER_EMBEDDER = (
+    "知识库里没有当前嵌入模型「{space}」的集合（{name}），只有：{found}。请用与应用相同的 ASKSCI_EMBEDDER"
+    "（及相关设置）运行备份，否则备份里不会有任何知识片段。"
+)
 BACKUP_DONE = (
     "备份完成：{path}\n"
-    "  数据库：{tables} 张表共 {rows} 行（审核解答 {curated} 条、提问记录 {questions} 条、科普传播员账号 {accounts} 个）\n"
+    "  数据库：{tables} 张表共 {rows} 行"
+    "（审核解答 {curated} 条、提问记录 {questions} 条、科普传播员账号 {accounts} 个）\n"
     "  知识库：{chunks} 个片段；上传文件：{uploads} 个；共 {mb:.1f} MB，用时 {seconds:.1f} 秒"
 )
 RESTORE_NOT_A_BACKUP = "{path} 不是 AskScience 备份目录（找不到 manifest.json）。请检查路径。"
@@ -380,7 +393,8 @@ RESTORE_SCHEMA_MISMATCH = (
 RESTORE_FAILED = "恢复失败：{detail}。目标数据目录已清理，没有留下恢复了一半的数据，排除问题后可以直接重试。"
 RESTORE_DONE = (
     "恢复完成：{path}\n"
-    "  数据库：{tables} 张表共 {rows} 行（审核解答 {curated} 条、提问记录 {questions} 条、科普传播员账号 {accounts} 个）\n"
+    "  数据库：{tables} 张表共 {rows} 行"
+    "（审核解答 {curated} 条、提问记录 {questions} 条、科普传播员账号 {accounts} 个）\n"
     "  知识库：{chunks} 个片段（关键词索引已重建）；上传文件：{uploads} 个；用时 {seconds:.1f} 秒\n"
     "  备份时间：{created_at}（UTC）"
 )
@@ -396,3 +410,134 @@ REDACTION_PLACEHOLDERS = {
     "address": "[地址]",
     "name": "[姓名]",
 }
+
+
+# --- Reach, part 3: permanent answer pages (/a/{id}), share cards and printable posters ---
+SHARE_PLATFORM = "向科学要答案"
+SHARE_TAGLINE = "答案来自经审核的科普文章，并注明出处"
+SHARE_REVIEWED_BADGE = "经科普传播员审核"
+SHARE_REVIEW_LINE = "经科普传播员审核 · 最后审核：{date}"
+SHARE_WITHDRAWN = "这条解答已被撤下，内容可能已过时。"
+SHARE_REVISED = "科普传播员后来修订了这条解答，这里保存的是当时的版本；再问一次可以看到最新的解答。"
+SHARE_QUESTION_PREFIX = "问："
+SHARE_SOURCES = "出处："
+SHARE_ELLIPSIS = "……"
+SHARE_SCAN = "扫码查看完整解答和出处"
+SHARE_FONT_MISSING = (
+    "找不到可以显示中文的字体，无法生成分享图片和海报。"
+    "请安装思源黑体（Debian/Ubuntu：sudo apt-get install fonts-noto-cjk，或运行 scripts/system-deps.sh）后重启服务。"
+)
+ANSWER_PAGE_TITLE = "{question} - 向科学要答案"
+ANSWER_PAGE_VERDICT = "结论：{verdict}"
+ANSWER_PAGE_ANSWER = "解答"
+ANSWER_PAGE_SOURCES = "出处"
+ANSWER_PAGE_SAFETY = "安全提示"
+ANSWER_PAGE_SOURCE_LINK = "查看原文"
+ANSWER_PAGE_SNAPSHOT = "这是 {date} 保存的解答。"
+ANSWER_PAGE_ASK = "我也要提问"
+ANSWER_PAGE_CARD = "保存分享图片"
+ANSWER_PAGE_NOT_FOUND_TITLE = "找不到这条解答"
+ANSWER_PAGE_NOT_FOUND = "这个链接不存在，可能是复制时少了字。你可以直接提问，看看最新的解答。"
+POSTER_TAB = "打印海报"
+POSTER_HINT = (
+    "选择已发布的审核解答，生成 A4 海报（PDF），打印后可张贴在村务公开栏、社区宣传栏。"
+    "每条问答旁有二维码，扫码即可查看完整解答和出处。"
+)
+POSTER_SEARCH = "搜索已发布的解答"
+POSTER_PICK = "选择要印在海报上的问答（可多选，搜索时已选的会保留）"
+POSTER_CHOICE = "#{id} {question}"
+POSTER_TITLE_FIELD = "海报标题"
+POSTER_DEFAULT_TITLE = "身边的科学 · 科普问答"
+POSTER_MAKE = "生成 A4 海报（PDF）"
+POSTER_FILE = "海报文件（点击下载）"
+POSTER_DONE = "已生成海报：{n} 条问答，共 {pages} 页。"
+POSTER_PICK_FIRST = "请先选择至少一条问答。"
+POSTER_TOO_MANY = "一张海报最多放 {limit} 条问答，请减少选择。"
+POSTER_NOT_PUBLISHED = "#{id} 不是已发布的审核解答（可能刚被撤下），不能印在海报上。"
+POSTER_SUBTITLE = "经科普传播员审核的科普问答 · {date}"
+POSTER_SCAN = "扫码看出处"
+POSTER_MORE = "（篇幅所限，完整解答请扫码查看）"
+POSTER_SOURCES = "出处：{titles}"
+POSTER_FOOTER = "{platform} · 经科普传播员审核 · {date} · 第 {page} 页"
+POSTER_DATE = "{year}年{month}月{day}日"
+POSTER_FILE_NAME = "科普海报-{date}.pdf"
+
+
+# --- Reach, parts 1 and 2: channel keys (askscience channels), the OpenAI-compatible endpoint (/v1), the widget ---
+# Channel store and CLI (knowledge/stores/channels.py, bot/cli/channels.py): what the administrator reads
+CHANNEL_BAD_NAME = "渠道名称只能用 2～32 个小写英文字母、数字、“-”或“_”，并以字母或数字开头（例如 kexie-site）。"
+CHANNEL_EXISTS = "渠道 {name} 已经存在。要给它换新密钥，请用 askscience channels rotate {name}。"
+CHANNEL_MISSING = "没有名为 {name} 的渠道。用 askscience channels list 查看已有的渠道。"
+CHANNEL_BAD_ORIGIN = (
+    "“{origin}”不是有效的网站地址：请写成 https://www.example.org 这样的形式"
+    "（协议加域名，可以带端口，不带路径；子域名可写作 https://*.example.org）。"
+)
+CHANNEL_ADDED = (
+    "已创建渠道 {name}。它的 API 密钥如下，只显示这一次，请立即妥善保存（服务器上只存它的校验值，"
+    "丢失后只能用 rotate 换新密钥）：\n{key}"
+)
+CHANNEL_ROTATED = "渠道 {name} 已换用新密钥，旧密钥立即失效。新密钥只显示这一次，请立即妥善保存：\n{key}"
+CHANNEL_DISABLED = "渠道 {name} 已停用：它的密钥不能再调用接口，它的网站也不能再嵌入问答窗口。"
+CHANNEL_ENABLED = "渠道 {name} 已重新启用。"
+CHANNEL_LIST_EMPTY = "还没有渠道。用 askscience channels add 名称 --origin https://网站地址 创建一个。"
+CHANNEL_LIST_HEADER = "名称\t状态\t密钥前缀\t允许嵌入的网站\t创建时间\t最近换密钥"
+CHANNEL_ACTIVE = "启用"
+CHANNEL_INACTIVE = "停用"
+CHANNEL_NO_ORIGINS = "（无，只能调用接口）"
+CHANNEL_NEVER = "—"
+CHANNEL_CLI_DESCRIPTION = "管理接入渠道：每个渠道一把 API 密钥（OpenAI 兼容接口），以及允许嵌入问答窗口的网站。"
+CHANNEL_CLI_ADD = "创建渠道并显示它的 API 密钥（只显示一次）"
+CHANNEL_CLI_LIST = "列出所有渠道（不显示密钥，只显示前缀）"
+CHANNEL_CLI_DISABLE = "停用渠道：密钥立即失效，网站不能再嵌入"
+CHANNEL_CLI_ENABLE = "重新启用已停用的渠道"
+CHANNEL_CLI_ROTATE = "给渠道换新密钥，旧密钥立即失效"
+CHANNEL_CLI_NAME = "渠道名称：2～32 个小写字母、数字、“-”或“_”"
+CHANNEL_CLI_ORIGIN = "允许嵌入问答窗口的网站地址，如 https://www.example.org；可重复填写多个"
+
+# OpenAI-compatible endpoint (bot/web/openai_api.py): what a platform's developer reads in an error object
+OPENAI_NO_KEY = "缺少 API 密钥：请在请求头里加上 Authorization: Bearer 你的渠道密钥。"
+OPENAI_BAD_KEY = "API 密钥无效或已停用。请向 AskScience 管理员确认你的渠道密钥。"
+OPENAI_KEY_REVOKED = "回答过程中这个 API 密钥被停用或更换了，回答已中止。"
+OPENAI_NOT_JSON = "请求体必须是一个 JSON 对象。"
+OPENAI_MODEL_MISSING = "缺少 model 参数：请填写 askscience。"
+OPENAI_MODEL_UNKNOWN = "没有名为“{model}”的模型。本服务只提供一个模型：askscience，请把 model 改为 askscience。"
+OPENAI_MESSAGES_MISSING = "messages 必须是非空的消息列表。"
+OPENAI_ONLY_SYSTEM = "messages 里只有 system 消息，没有用户的提问。"
+OPENAI_TOO_MANY_TURNS = (
+    "对话太长：messages 里最多 {limit} 条用户和助手消息（system 消息不计），这次有 {count} 条。"
+    "请只发送最近几轮对话（本服务只参考最近的几轮）。"
+)
+OPENAI_BAD_MESSAGE = "messages[{index}] 格式不对：每条消息必须是带 role 和 content 的 JSON 对象。"
+OPENAI_BAD_ROLE = (
+    "messages[{index}] 的角色“{role}”不受支持：只接受 system、developer、user 和 assistant（本服务不调用工具）。"
+)
+OPENAI_NOT_TEXT = "messages[{index}] 含有“{kind}”类型的内容：本服务只接受文字，不接受图片、音频或文件。"
+OPENAI_BAD_CONTENT = "messages[{index}] 的 content 必须是文字，或由 type 为 text 的片段组成的列表。"
+OPENAI_LAST_NOT_USER = "最后一条消息必须是用户的提问（role 为 user）。"
+OPENAI_N_STREAM = "流式输出（stream 为 true）时 n 只能为 1。"
+OPENAI_N_ONLY_ONE = "本服务每次只给出一个回答：n 只能为 1。"
+OPENAI_BAD_BOOL = "参数 {param} 必须是 true 或 false。"
+OPENAI_BAD_INT = "参数 {param} 必须是正整数。"
+OPENAI_BAD_OBJECT = "参数 {param} 必须是 JSON 对象。"
+OPENAI_NOT_FOUND = "没有这个接口。可用的接口有：POST /v1/chat/completions 和 GET /v1/models。"
+OPENAI_CHANNEL_RATE_LIMITED = "这个渠道的提问太频繁了，请 {seconds} 秒后再试。"
+# in the answer text a platform shows its users
+OPENAI_SOURCES = "来源："
+OPENAI_SOURCE_LINE = "[{number}] {title}（{source}）"
+OPENAI_SOURCE_LINE_BARE = "[{number}] {title}"
+OPENAI_STREAM_REVISED = "（更正：以上内容作废，以下是完整的回答。）"
+
+# The embeddable widget (bot/web/widget.py): what a citizen sees on a platform's page
+WIDGET_BUTTON = "问科学"
+WIDGET_OPEN = "打开科普问答"
+WIDGET_CLOSE = "关闭科普问答"
+WIDGET_FRAME_TITLE = "AskScience 科普问答"
+
+
+# Easy reading (适老), read-aloud and the embed layout (bot/web/chat.py, bot/web/render.py)
+EASY_READING_TOGGLE = "大字模式（适合老年人）"
+READ_ALOUD_BUTTON = "朗读"
+READ_ALOUD_LABEL = "朗读这条回答"
+READ_ALOUD_STOP = "停止朗读"
+READ_ALOUD_UNSUPPORTED = "这个浏览器不能朗读"
+QUESTION_LABEL = "你的问题"

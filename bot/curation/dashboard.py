@@ -28,6 +28,8 @@ class DashboardData:
     topics: pd.DataFrame  # 主题, 提问数
     keywords: pd.DataFrame  # 关键词, 次数
     feedback: pd.DataFrame  # 日期, 反馈, 次数
+    channels: pd.DataFrame  # 渠道, 提问数, 回答率
+    channels_per_day: pd.DataFrame  # 日期, 渠道, 提问数
     llm_fallbacks: int = 0  # answers quoted because the LLM failed
     llm_attempts: int = 0  # answers the LLM wrote or was asked to write
     llm_reasons: tuple[tuple[str, int], ...] = ()
@@ -36,6 +38,15 @@ class DashboardData:
     @property
     def llm_fallback_share(self) -> float:
         return self.llm_fallbacks / self.llm_attempts if self.llm_attempts else 0.0
+
+
+def channel_label(channel: str) -> str:
+    kind, _, name = channel.partition(":")
+    if kind == "embed" and name:
+        return texts.CHANNEL_EMBED.format(name=name)
+    if kind == "api" and name:
+        return texts.CHANNEL_API.format(name=name)
+    return texts.CHANNEL_LABELS.get(channel, channel)
 
 
 def build_dashboard(store: CurationStore, tokens: Callable[[str], list[str]], days: int = 30,
@@ -62,6 +73,14 @@ def build_dashboard(store: CurationStore, tokens: Callable[[str], list[str]], da
         + [{C.DATE: d, C.FEEDBACK: texts.DASH_DOWN, C.TIMES: down.get(d, 0)} for d in day_index])
     for frame in (per_day, feedback):
         frame[C.DATE] = pd.to_datetime(frame[C.DATE])
+    asked_on = Counter(channel_label(q.channel) for q in questions)
+    answered_on = Counter(channel_label(q.channel) for q in questions if q.mode != Mode.NO_ANSWER)
+    channels = pd.DataFrame([{C.CHANNEL: c, C.QUESTIONS: n, C.ANSWERED_SHARE: round(answered_on[c] / n, 3)}
+                             for c, n in asked_on.most_common()], columns=[C.CHANNEL, C.QUESTIONS, C.ANSWERED_SHARE])
+    daily = Counter((q.asked_at.date().isoformat(), channel_label(q.channel)) for q in questions)
+    channels_per_day = pd.DataFrame([{C.DATE: d, C.CHANNEL: c, C.QUESTIONS: daily.get((d, c), 0)}
+                                     for c in asked_on for d in day_index], columns=[C.DATE, C.CHANNEL, C.QUESTIONS])
+    channels_per_day[C.DATE] = pd.to_datetime(channels_per_day[C.DATE])
     fallbacks = Counter(q.llm_fallback for q in questions if q.llm_fallback)
     attempts = sum(1 for q in questions if q.mode == Mode.LLM) + sum(fallbacks.values())
     return DashboardData(
@@ -69,6 +88,6 @@ def build_dashboard(store: CurationStore, tokens: Callable[[str], list[str]], da
         pd.DataFrame(modes.most_common(), columns=[C.MODE, C.QUESTIONS]),
         pd.DataFrame(topics.most_common(top), columns=[C.TOPIC, C.QUESTIONS]),
         pd.DataFrame(words.most_common(top), columns=[C.KEYWORD, C.TIMES]),
-        feedback, sum(fallbacks.values()), attempts, tuple(fallbacks.most_common(5)),
+        feedback, channels, channels_per_day, sum(fallbacks.values()), attempts, tuple(fallbacks.most_common(5)),
         sum(1 for q in questions if q.mode == Mode.BLOCKED),
     )

@@ -11,13 +11,14 @@ another, a plain similarity threshold decides, as before.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +46,22 @@ def core_clause(question: str) -> str:
     """The asking part of a long message: its last clause of some length ("……，雾和霾到底有什么区别")."""
     clauses = [c for c in _CLAUSES.split(question) if len(_PUNCT.sub("", c)) >= 4]
     return clauses[-1] if clauses else question
+
+
+@dataclass(frozen=True)
+class _Published:
+    """The published set as the matcher reads it; rows are phrasings, items are answers."""
+
+    revision: tuple[int, str] | None = None
+    answers: list[CuratedAnswer] = field(default_factory=list)
+    owner: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # row -> item
+    matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), dtype=np.float32))  # phrasing vectors
+    answer_matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), dtype=np.float32))  # per item
+    phrasing_tokens: list[set[str]] = field(default_factory=list)  # per row
+    phrasings: list[str] = field(default_factory=list)  # per row
+    row_grams: list[set[str]] = field(default_factory=list)  # per row
+    claim_tokens: list[set[str]] = field(default_factory=list)  # per item: its claim
+    answer_tokens: list[set[str]] = field(default_factory=list)  # per item: its answer text
 
 
 @dataclass(frozen=True)
@@ -103,17 +120,9 @@ class CuratedMatcher:
         self._idf = idf or (lambda token: 1.0)
         self.model = model if model is not None and model.embedder == embedder.name else None
         self._lock = threading.Lock()
-        self._revision: tuple[int, str] | None = None
-        self._answers: list[CuratedAnswer] = []
-        self._owner = np.zeros(0, dtype=np.int64)  # row of _matrix -> index into _answers
-        self._matrix = np.zeros((0, 1), dtype=np.float32)
-        self._answer_matrix = np.zeros((0, 1), dtype=np.float32)  # one passage vector per item's answer
-        self._phrasing_tokens: list[set[str]] = []  # per row
-        self._phrasings: list[str] = []  # per row
-        self._row_grams: list[set[str]] = []  # per row
+        self._published = _Published()  # swapped whole on refresh: readers never see half of a change
+        self._local = threading.local()  # the snapshot pinned for the call in progress on this thread
         self._embed_core = functools.lru_cache(maxsize=2048)(embedder.embed_query)
-        self._claim_tokens: list[set[str]] = []  # per answer: its claim
-        self._answer_tokens: list[set[str]] = []  # per answer: its answer text
 
     # ---- the published set -------------------------------------------------------------------------
     def refresh(self, force: bool = False) -> None:
@@ -123,23 +132,43 @@ class CuratedMatcher:
             return
         self._checked_at, self._local_seen = now, local
         revision = self._store.answers.revision()
-        if revision == self._revision:
+        if revision == self._published.revision:
             return
         with self._lock:
-            if revision == self._revision:  # another thread has just read this revision
+            if revision == self._published.revision:  # another thread has just read this revision
                 return
             answers = self._store.answers.published()
             texts = [t for a in answers for t in a.phrasings]
             cached = self._store.vectors.vectors_for(texts, f"q:{self._embedder.name}", self._embedder.embed_queries)
-            self._matrix = np.stack([cached[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
-            self._answer_matrix = self._answer_vectors(answers)
-            self._owner = np.array([i for i, a in enumerate(answers) for _ in a.phrasings], dtype=np.int64)
-            self._phrasing_tokens = [self.content(t) for t in texts]
-            self._phrasings = texts
-            self._row_grams = [_grams(t) for t in texts]
-            self._claim_tokens = [self.content(a.claim) for a in answers]
-            self._answer_tokens = [self.content(a.answer) for a in answers]
-            self._answers, self._revision = answers, revision
+            self._published = _Published(
+                revision,
+                answers,
+                np.array([i for i, a in enumerate(answers) for _ in a.phrasings], dtype=np.int64),
+                np.stack([cached[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32),
+                self._answer_vectors(answers),
+                [self.content(t) for t in texts],
+                texts,
+                [_grams(t) for t in texts],
+                [self.content(a.claim) for a in answers],
+                [self.content(a.answer) for a in answers],
+            )
+
+    @property
+    def _pub(self) -> _Published:
+        pinned = getattr(self._local, "published", None)
+        return pinned if pinned is not None else self._published
+
+    @contextlib.contextmanager
+    def _pinned(self) -> Iterator[None]:
+        """Use one snapshot of the published set for the whole call (nested calls share it)."""
+        if getattr(self._local, "published", None) is not None:
+            yield
+            return
+        self._local.published = self._published
+        try:
+            yield
+        finally:
+            self._local.published = None
 
     def _answer_vectors(self, answers: list[CuratedAnswer]) -> np.ndarray:
         """Each answer embedded as a passage: a question is compared with what answers it, as in retrieval."""
@@ -149,12 +178,13 @@ class CuratedMatcher:
 
     @property
     def answers(self) -> list[CuratedAnswer]:
-        return self._answers
+        return self._pub.answers
 
     def phrasing_rows(self) -> list[tuple[CuratedAnswer, str, int, np.ndarray]]:
         """(answer, phrasing, row, vector) of every published phrasing, for leave-one-out evaluation."""
-        return [(self._answers[int(owner)], self._phrasings[row], row, self._matrix[row])
-                for row, owner in enumerate(self._owner)]
+        pub = self._published
+        return [(pub.answers[int(owner)], pub.phrasings[row], row, pub.matrix[row])
+                for row, owner in enumerate(pub.owner)]
 
     def content(self, text: str) -> set[str]:
         """The words of a text that say what it is about (not how it is asked)."""
@@ -173,13 +203,40 @@ class CuratedMatcher:
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(cosine per phrasing row, best phrasing cosine per item, cosine to each item's answer); one
         row may be left out (for leave-one-out training)."""
-        rows = (self._matrix @ query_vector).astype(np.float64) if len(self._owner) else np.zeros(0)
+        pub = self._pub
+        rows = (pub.matrix @ query_vector).astype(np.float64) if len(pub.owner) else np.zeros(0)
         if exclude_row is not None:
             rows[exclude_row] = -1.0
-        best = np.full(len(self._answers), -1.0)
-        np.maximum.at(best, self._owner, rows)
-        to_answers = (self._answer_matrix @ query_vector).astype(np.float64) if len(self._answers) else np.zeros(0)
+        best = np.full(len(pub.answers), -1.0)
+        np.maximum.at(best, pub.owner, rows)
+        to_answers = (pub.answer_matrix @ query_vector).astype(np.float64) if len(pub.answers) else np.zeros(0)
         return rows, best, to_answers
+
+    def related(self, query_vector: np.ndarray, exclude: set[int], topic: str = "", limit: int = 3,
+                window: float = 0.08) -> list[CuratedAnswer]:
+        """Reviewed questions a citizen may want to ask next ("你可能还想问"): the closest published
+        items to the question that are not the one answered (``exclude``: curated answer ids) nor a
+        rewording of it, within ``window`` of the closest one, those of the same ``topic`` first."""
+        with self._pinned():
+            answers, owner = self._pub.answers, self._pub.owner
+            if not len(owner):
+                return []
+            _, per_item, _ = self.similarities(query_vector)
+        order = [int(i) for i in np.argsort(-per_item)]
+        kept = [i for i in order if answers[i].id not in exclude]
+        if not kept:
+            return []
+        floor = per_item[kept[0]] - window
+        near = [i for i in kept[: 4 * limit] if per_item[i] >= floor]
+        if topic:
+            near.sort(key=lambda i: answers[i].key.split("-")[0] != topic)  # stable: closeness within each group
+        out: list[CuratedAnswer] = []
+        for i in near:
+            if all(_grams(answers[i].question) != _grams(o.question) for o in out):
+                out.append(answers[i])
+            if len(out) == limit:
+                break
+        return out
 
     def _order(self, per_item: np.ndarray, to_answers: np.ndarray, depth: int) -> list[int]:
         """Candidates: the closest items by phrasing and by answer, interleaved, without repeats."""
@@ -191,19 +248,20 @@ class CuratedMatcher:
                  exclude_row: int | None = None, unknown_idf: float | None = None,
                  to_answers: np.ndarray | None = None, kind: Asks | None = None, grams: set[str] | None = None,
                  core_sims: np.ndarray | None = None) -> np.ndarray:
+        pub = self._pub
         others = np.delete(per_item, item)
         runner = float(others.max()) if len(others) else 0.0
         if to_answers is None:
-            to_answers = np.zeros(len(self._answers))
+            to_answers = np.zeros(len(self._pub.answers))
         other_answers = np.delete(to_answers, item)
         answer_runner = float(other_answers.max()) if len(other_answers) else 0.0
-        rows = [r for r in np.flatnonzero(self._owner == item) if r != exclude_row]
-        vocabulary = set().union(*(self._phrasing_tokens[r] for r in rows)) | self._claim_tokens[item]
+        rows = [r for r in np.flatnonzero(self._pub.owner == item) if r != exclude_row]
+        vocabulary = set().union(*(self._pub.phrasing_tokens[r] for r in rows)) | self._pub.claim_tokens[item]
         best_row = max(rows, key=lambda r: float(row_sims[r]), default=None)
-        best_tokens = self._phrasing_tokens[best_row] if best_row is not None else set()
+        best_tokens = self._pub.phrasing_tokens[best_row] if best_row is not None else set()
         unknown = unknown_idf if unknown_idf is not None else self._idf("\uffff")
         known = {t for t in query_tokens if self._idf(t) < unknown - 1e-6}  # an unknown typo is no evidence
-        known_missing = [self._idf(t) for t in known - vocabulary - self._answer_tokens[item]]
+        known_missing = [self._idf(t) for t in known - vocabulary - self._pub.answer_tokens[item]]
         best_missing = [self._idf(t) for t in known - best_tokens]
         known_total = sum(self._idf(t) for t in known) or 1.0
         return np.array([
@@ -214,11 +272,11 @@ class CuratedMatcher:
             self._covered(query_tokens, vocabulary),
             self._covered(best_tokens, query_tokens) if best_tokens else 0.0,
             max(known_missing, default=0.0) / (unknown or 1.0),
-            self._covered(query_tokens, vocabulary | self._answer_tokens[item]),
+            self._covered(query_tokens, vocabulary | self._pub.answer_tokens[item]),
             sum(known_missing) / known_total,
             max(best_missing, default=0.0) / (unknown or 1.0),
-            float(any(asks(self._phrasings[r]) == kind for r in rows)) if kind is not None else 0.0,
-            max((2 * len(grams & self._row_grams[r]) / ((len(grams) + len(self._row_grams[r])) or 1) for r in rows),
+            float(any(asks(self._pub.phrasings[r]) == kind for r in rows)) if kind is not None else 0.0,
+            max((2 * len(grams & pub.row_grams[r]) / ((len(grams) + len(pub.row_grams[r])) or 1) for r in rows),
                 default=0.0) if grams is not None else 0.0,
             float(core_sims[item]) if core_sims is not None else float(per_item[item]),
         ])
@@ -227,22 +285,25 @@ class CuratedMatcher:
     def decide(self, question: str, query_vector: np.ndarray, limit: int = 3) -> CuratedDecision:
         """The reviewed answer for this question, or the closest reviewed questions to offer."""
         self.refresh()
-        return self._decide(question, query_vector, limit, None)
+        with self._pinned():
+            return self._decide(question, query_vector, limit, None)
 
     def decide_without(self, question: str, query_vector: np.ndarray, exclude_row: int,
                        limit: int = 3) -> CuratedDecision:
         """As :meth:`decide`, with one shipped phrasing left out (leave-one-out evaluation)."""
-        return self._decide(question, query_vector, limit, exclude_row)
+        with self._pinned():
+            return self._decide(question, query_vector, limit, exclude_row)
 
     def candidate_features(self, question: str, query_vector: np.ndarray, exclude_row: int | None = None,
                            depth: int = 3) -> list[tuple[int, np.ndarray]]:
         """(item index, features) for the ``depth`` items closest by similarity (for training)."""
-        row_sims, per_item, to_answers = self.similarities(query_vector, exclude_row)
-        tokens = self.content(question)
-        unknown = self._idf("\uffff")
-        context = self._context(question, per_item, exclude_row)
-        return [(i, self.features(tokens, row_sims, per_item, i, exclude_row, unknown, to_answers, *context))
-                for i in self._order(per_item, to_answers, depth)]
+        with self._pinned():
+            row_sims, per_item, to_answers = self.similarities(query_vector, exclude_row)
+            tokens = self.content(question)
+            unknown = self._idf("\uffff")
+            context = self._context(question, per_item, exclude_row)
+            return [(i, self.features(tokens, row_sims, per_item, i, exclude_row, unknown, to_answers, *context))
+                    for i in self._order(per_item, to_answers, depth)]
 
     def _context(self, question: str, per_item: np.ndarray, exclude_row: int | None
                  ) -> tuple[Asks, set[str], np.ndarray]:
@@ -256,12 +317,12 @@ class CuratedMatcher:
 
     def _decide(self, question: str, query_vector: np.ndarray, limit: int, exclude_row: int | None
                 ) -> CuratedDecision:
-        if not len(self._owner):
+        if not len(self._pub.owner):
             return CuratedDecision(None)
         row_sims, per_item, to_answers = self.similarities(query_vector, exclude_row)
         if self.model is None:
             top = int(np.argmax(per_item))
-            hit = CuratedCandidate(self._answers[top], float(per_item[top]), float(per_item[top]))
+            hit = CuratedCandidate(self._pub.answers[top], float(per_item[top]), float(per_item[top]))
             return CuratedDecision(hit if hit.similarity >= self.threshold else None)
         tokens = self.content(question)
         unknown = self._idf("\uffff")
@@ -271,7 +332,7 @@ class CuratedMatcher:
                           for i in order])
         probs = self.model.probability(feats)
         ranked = sorted(zip(order, probs, strict=True), key=lambda pair: -pair[1])
-        candidates = [CuratedCandidate(self._answers[i], float(per_item[i]), float(p)) for i, p in ranked]
+        candidates = [CuratedCandidate(self._pub.answers[i], float(per_item[i]), float(p)) for i, p in ranked]
         if candidates[0].probability >= self.model.answer_at:
             return CuratedDecision(candidates[0])
         offered = tuple(c for c in candidates if c.probability >= self.model.suggest_at)[:limit]

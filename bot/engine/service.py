@@ -289,6 +289,13 @@ class AnswerService:
             answer.ranked_sources = ranked
         if answer.mode in (Mode.EXTRACTIVE, Mode.LLM, Mode.NO_ANSWER) and not triage.alarm:
             answer.suggestions = suggestions
+        if self.curated is not None and not triage.alarm and answer.mode in (Mode.CURATED, Mode.EXTRACTIVE, Mode.LLM):
+            topic = next((c.topic for c in answer.citations if c.topic), "")
+            if answer.curated_id is not None:
+                topic = next((a.key.split("-")[0] for a in self.curated.answers if a.id == answer.curated_id), topic)
+            shown = set(answer.suggestions)
+            answer.related = [a.question for a in self.curated.related(qvec, {answer.curated_id or -1}, topic)
+                              if a.question not in shown]
         answer = self._apply_triage(answer, triage)
         medical = safety.is_medical(cleaned) or any(c.topic in MEDICAL_TOPICS for c in answer.citations)
         if medical and answer.mode not in (Mode.NO_ANSWER, Mode.SAFETY, Mode.BLOCKED):

@@ -87,6 +87,7 @@ class Answer:
     triage: TriageResult = field(default_factory=TriageResult)
     llm_fallback: str = ""  # why the LLM composer failed and the answer was quoted instead
     suggestions: list[str] = field(default_factory=list)  # "你是不是想问：" reviewed questions close to this one
+    related: list[str] = field(default_factory=list)  # "你可能还想问：" reviewed questions to ask next
     generated_by: str = ""  # the model that wrote an LLM answer (shown with the AI-generated label)
 
     @property

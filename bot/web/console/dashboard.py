@@ -23,7 +23,7 @@ def build(curator: CuratorService, loads: Loads) -> None:
             reasons = "；".join(f"{reason}（{n}）" for reason, n in d.llm_reasons)
             summary += "\n\n" + T.DASH_LLM_FALLBACK.format(failed=d.llm_fallbacks, share=d.llm_fallback_share,
                                                           reasons=html.escape(reasons))
-        return summary, d.per_day, d.modes, d.topics, d.keywords, d.feedback
+        return summary, d.per_day, d.modes, d.topics, d.keywords, d.feedback, d.channels_per_day, d.channels
 
     refresh = gr.Button(T.REFRESH)
     summary = gr.Markdown(elem_id="dash-summary")
@@ -36,6 +36,11 @@ def build(curator: CuratorService, loads: Loads) -> None:
     with gr.Row():
         topics = gr.BarPlot(x=C.TOPIC, y=C.QUESTIONS, title=T.DASH_TOPICS, y_lim=[0, None], sort="-y")
         keywords = gr.BarPlot(x=C.KEYWORD, y=C.TIMES, title=T.DASH_KEYWORDS, y_lim=[0, None], sort="-y")
-    outputs = [summary, per_day, modes, topics, keywords, feedback]
+    with gr.Row():
+        channels_plot = gr.LinePlot(x=C.DATE, y=C.QUESTIONS, color=C.CHANNEL, title=T.DASH_CHANNELS, y_lim=[0, None],
+                                    x_axis_format="%m-%d", elem_id="dash-channels")
+        channels = gr.Dataframe(headers=[C.CHANNEL, C.QUESTIONS, C.ANSWERED_SHARE], interactive=False,
+                                label=T.DASH_CHANNEL_TABLE, elem_id="dash-channel-table")
+    outputs = [summary, per_day, modes, topics, keywords, feedback, channels_plot, channels]
     refresh.click(dashboard, None, outputs)
     loads.add(dashboard, None, outputs)
