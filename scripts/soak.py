@@ -51,6 +51,11 @@ QUESTIONS = ["为什么天空是蓝色的？", "打雷的时候能不能在大�
 FIXED = ["为什么天空是蓝色的？", "喝醋能软化血管吗？", "地震来了在家里该躲哪里？", "隔夜菜还能吃吗",
          "手机辐射会致癌吗", "被蜜蜂蛰了怎么办", "台风来之前要准备什么", "酸雨是怎么形成的"]
 ACCOUNT = ("soak", "soak-test-password-1")
+# every uploaded article gets its own pair of words, so that retrieval can tell them apart
+MINERALS = ["萤石", "孔雀石", "绿松石", "黑曜石", "玛瑙", "云母", "方解石", "重晶石", "黄铁矿", "赤铁矿",
+            "磁铁矿", "滑石", "蛇纹石", "叶蜡石", "硅藻土", "辉锑矿", "石榴石", "电气石", "天河石", "紫水晶"]
+MOUNTAINS = ["黄山", "泰山", "峨眉山", "华山", "庐山", "衡山", "嵩山", "武夷山", "雁荡山", "长白山",
+             "梵净山", "武当山", "普陀山", "九华山", "天柱山", "太行山"]
 
 
 def free_port() -> int:
@@ -243,16 +248,17 @@ def curator(app: App, stats: Stats, made: Made, stop: threading.Event, every: fl
     while not stop.wait(every):
         n += 1
         try:
-            title = f"浸泡测试文章{n:03d}"
+            mineral, mountain = MINERALS[n % len(MINERALS)], MOUNTAINS[(n // len(MINERALS)) % len(MOUNTAINS)]
+            title = f"{mountain}的{mineral}（浸泡测试{n:03d}）"
             doc = work / f"soak-{n:03d}.md"
             doc.write_text(f"---\ntitle: {title}\ntopic: 身边的物理\n---\n# {title}\n\n"
-                           f"这是浸泡测试写入的第{n}篇文章。编号{n}的测试晶体在零下{n}摄氏度时会发出蓝色荧光，"
-                           f"这种现象叫作浸泡荧光{n}号效应。\n", encoding="utf-8")
+                           f"这是浸泡测试写入的第{n}篇文章。{mountain}一带出产的{mineral}在紫外灯下会发出荧光，"
+                           f"当地人把{mountain}{mineral}叫作“夜明石”。\n", encoding="utf-8")
             summary, _ = client.predict([handle_file(str(doc))], api_name="/upload")
             if "成功 1 个" not in summary:
                 stats.error("curator upload not ingested")
                 continue
-            made.articles.append((time.time(), title, f"编号{n}的测试晶体在零下多少度会发出蓝色荧光？"))
+            made.articles.append((time.time(), title, f"{mountain}的{mineral}在紫外灯下会发光吗？"))
             question = f"浸泡测试第{n}号问题是什么意思？"
             answer = f"这是浸泡测试第{n}号审核解答：它只用于检查发布流程。"
             saved = client.predict("", question, "", answer, "", "", "", "全部", api_name="/save")
@@ -293,8 +299,14 @@ def integrity(live: App, restored: App, made: Made, backup_started: float) -> di
     cookie = login(live)
     titles = documents(live, cookie)
     checks["uploaded articles listed"] = all(t in titles for _, t, _ in made.articles)
-    checks["uploaded articles cited for their question"] = all(
-        any(c["title"] == t for c in ask(live, q)["citations"]) for _, t, q in made.articles)
+    uncited = []
+    for _, title, question in made.articles:
+        got = ask(live, question)
+        if not any(c["title"] == title for c in got["citations"]):
+            uncited.append(f"{question} → {got['mode']} {[c['title'] for c in got['citations']]}")
+    checks["uploaded articles cited for their question"] = not uncited
+    if uncited:
+        print("not cited:", *uncited, sep="\n  ", flush=True)
     checks["published answers reach citizens"] = all(ask(live, q)["answer"].startswith(a) or a in ask(live, q)["answer"]
                                                      for _, q, a in made.answers)
     before = [(t, q) for at, t, q in made.articles if at < backup_started]
