@@ -75,6 +75,24 @@ def _selfcheck(argv: list[str]) -> int:
     return main(argv)
 
 
+def _backup(argv: list[str]) -> int:
+    from bot.cli.backup import main
+
+    return main(["backup", *argv])
+
+
+def _restore(argv: list[str]) -> int:
+    from bot.cli.backup import main
+
+    return main(["restore", *argv])
+
+
+def _channels(argv: list[str]) -> int:
+    from bot.cli.channels import main
+
+    return main(argv)
+
+
 COMMANDS: dict[str, tuple[Callable[[list[str]], int], str]] = {
     "serve": (_serve, "run the web app (citizen page, JSON API, curator console)"),
     "ingest": (_ingest, "load files (txt, md, html, pdf, docx) into the knowledge base"),
@@ -82,6 +100,9 @@ COMMANDS: dict[str, tuple[Callable[[list[str]], int], str]] = {
     "accounts": (_accounts, "manage curator accounts (add, passwd, disable, enable, list)"),
     "eval": (_eval, "evaluate answers on a labelled set, or the safety triage with --safety DIR"),
     "selfcheck": (_selfcheck, "check that every reviewed question finds the articles it cites"),
+    "backup": (_backup, "write a consistent snapshot of the data dir while the app serves"),
+    "restore": (_restore, "rebuild a new, empty data dir from a backup"),
+    "channels": (_channels, "manage platform channels: API keys and the sites that may embed the chat"),
 }
 
 
