@@ -43,6 +43,10 @@ SENSITIVE_REFUSED = (
     "如果你想了解的是其中的科学知识，请换一种说法再问，比如“……对身体有什么危害？”。"
 )
 LLM_BLOCKED_NOTICE = "AI 归纳的内容未通过平台的内容检查，下面改为直接摘录知识库原文。"
+PRIVACY_FOUND = "找到 {n} 条提问记录。"
+PRIVACY_UNKNOWN = "没有编号为 {id} 的提问记录（可能已按保存期限删除）。"
+PRIVACY_CONFIRM = "将删除提问记录 {id} 及其反馈，且无法恢复。确认请加上 --yes 再运行一次。"
+PRIVACY_DELETED = "已删除提问记录 {id} 及其反馈。"
 MEDICAL_DISCLAIMER = "以上为科普信息，不能代替医生的诊断和治疗；身体不适请及时就医。"
 # Safety triage (bot/triage.py): what a person in danger reads first
 SAFETY_EMERGENCY_TITLE = "紧急情况：{label}。请立即拨打 {call}"

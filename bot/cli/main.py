@@ -9,6 +9,8 @@
     askscience eval --suite DIR [--split ...]        answers on a citizen suite (key facts, length)
     askscience eval --curated-match DIR [--split ...]  reviewed answers for unseen phrasings, near-misses
     askscience selfcheck [...]           every reviewed question must find its articles
+    askscience backup DIR | restore DIR  an online snapshot of the data dir; a new data dir from one
+    askscience privacy find|export|delete ...  what the question log keeps about a person
 
 Each subcommand has its own ``--help``.
 """
@@ -87,6 +89,12 @@ def _restore(argv: list[str]) -> int:
     return main(["restore", *argv])
 
 
+def _privacy(argv: list[str]) -> int:
+    from bot.cli.privacy import main
+
+    return main(argv)
+
+
 def _channels(argv: list[str]) -> int:
     from bot.cli.channels import main
 
@@ -102,6 +110,7 @@ COMMANDS: dict[str, tuple[Callable[[list[str]], int], str]] = {
     "selfcheck": (_selfcheck, "check that every reviewed question finds the articles it cites"),
     "backup": (_backup, "write a consistent snapshot of the data dir while the app serves"),
     "restore": (_restore, "rebuild a new, empty data dir from a backup"),
+    "privacy": (_privacy, "find, export or delete what the question log keeps about a person"),
     "channels": (_channels, "manage platform channels: API keys and the sites that may embed the chat"),
 }
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 
+from knowledge.stores.audit import record
 from knowledge.stores.database import Database
 from knowledge.stores.models import FeedbackRow, QuestionLogRow
 
@@ -114,11 +115,13 @@ class QuestionLog:
                               sum(1 for f in fb if f.report), tuple(f.comment for f in fb if f.comment),
                               r.llm_fallback or "", r.channel or "")
 
-    def erase(self, question_id: int) -> bool:
-        """Delete one question and its feedback; False when there is no such question."""
+    def erase(self, question_id: int, actor: str = "admin-cli") -> bool:
+        """Delete one question and its feedback on request (audited, without the question's text);
+        False when there is no such question."""
         with self._db.session() as s, s.begin():
             if s.get(QuestionLogRow, question_id) is None:
                 return False
             s.execute(delete(FeedbackRow).where(FeedbackRow.question_id == question_id))
             s.execute(delete(QuestionLogRow).where(QuestionLogRow.id == question_id))
+            record(s, actor, "privacy.erase", f"question #{question_id}")
         return True

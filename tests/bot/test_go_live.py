@@ -227,3 +227,28 @@ def test_over_a_real_openai_compatible_server_no_phone_goes_out_and_no_blocked_p
     assert "13912345678" not in sent and "1234-5678" not in sent and "[电话号码]" in sent
     assert shown and all("代开" not in text for text in shown)
     assert clean.mode == Mode.LLM and "大熊猫主要吃竹子" in clean.text
+
+
+def test_an_admin_can_find_export_and_delete_what_the_log_keeps(service: AnswerService, settings: Settings,
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from bot.cli.privacy import main as privacy
+
+    assert service.store is not None
+    service.ask("我叫张三，电话13812345678，大熊猫吃什么")
+    monkeypatch.setenv("ASKSCI_DATA_DIR", str(service.settings.data_dir))
+    assert privacy(["find", "大熊猫"]) == 0
+    line = capsys.readouterr().out.strip().splitlines()[0]
+    qid = int(line.split("\t")[0])
+    assert "13812345678" not in line
+    assert privacy(["export", str(qid)]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert exported["id"] == qid and "大熊猫" in exported["question"]
+    assert privacy(["delete", str(qid)]) == 2  # nothing without --yes
+    assert service.store.questions.get(qid) is not None
+    assert privacy(["delete", str(qid), "--yes"]) == 0
+    assert service.store.questions.get(qid) is None
+    assert privacy(["export", str(qid)]) == 1
+    assert any(e.action == "privacy.erase" for e in service.store.audit.recent())
