@@ -8,11 +8,15 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.engine.service import AnswerService
+from bot.engine.types import Answer
+from bot.web.answer_pages import page_path, request_site_url, snapshot
 from bot.web.ratelimit import RateLimiter, client_address
 from knowledge import texts
 from knowledge.errors import QuestionError, ServiceBusy, StoreError
+from knowledge.stores.answer_pages import AnswerPages
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +29,22 @@ class AskRequest(BaseModel):
     history: list[tuple[str, str]] = Field(default_factory=list)
 
 
+def _link(service: AnswerService, pages: AnswerPages | None, answer: Answer, request: Request) -> str | None:
+    """The answer's permanent page (``/a/{id}``, absolute), or None: no page for this kind of answer
+    (bot/web/answer_pages.py), or the page could not be stored (the answer is still given)."""
+    if pages is None:
+        return None
+    try:
+        page = snapshot(service, pages, answer)
+    except (StoreError, SQLAlchemyError):
+        log.exception("could not store the answer page")
+        return None
+    return request_site_url(request) + page_path(page.id) if page is not None else None
+
+
 def add_api(app: FastAPI, service: AnswerService, limiter: RateLimiter, trusted: frozenset[str]) -> None:
+    pages = AnswerPages(service.store.db) if service.store is not None else None
+
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, _exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"error": texts.BAD_REQUEST}, status_code=400)  # never echo the input back
@@ -54,4 +73,5 @@ def add_api(app: FastAPI, service: AnswerService, limiter: RateLimiter, trusted:
             "generated_by": answer.generated_by or None,
             "citations": [{"title": c.title, "source": c.source, "snippet": c.snippet, "score": round(c.score, 4)}
                           for c in answer.citations],
+            "link": _link(service, pages, answer, request),
         })
