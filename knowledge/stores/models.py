@@ -154,3 +154,39 @@ def create_schema(engine: Engine) -> None:
                 if column.name not in present and column.nullable:
                     kind = column.type.compile(dialect=engine.dialect)
                     conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
+
+
+class AnswerPageRow(Base):
+    """A permanent answer page (/a/{id}): a snapshot of what a citizen read (knowledge/stores/answer_pages.py).
+    Kept without a time limit: the question-log retention does not touch it."""
+
+    __tablename__ = "answer_pages"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)  # identical snapshots share one page
+    question: Mapped[str] = mapped_column(Text)  # redacted of personal data by the caller
+    answer: Mapped[str] = mapped_column(Text)
+    mode: Mapped[str] = mapped_column(String(16))
+    citations: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
+    verdict: Mapped[str] = mapped_column(String(16), default="")
+    curated_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    generated_by: Mapped[str] = mapped_column(String(200), default="")
+    safety: Mapped[str] = mapped_column(Text, default="")  # the safety message shown before the answer
+    notice: Mapped[str] = mapped_column(Text, default="")
+    reviewer: Mapped[str] = mapped_column(String(64), default="")  # public name, reviewed answers only
+    reviewed_at: Mapped[str] = mapped_column(String(32), default="")  # date of the last review
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ChannelRow(Base):
+    """A platform that calls the OpenAI-compatible endpoint and embeds the chat (knowledge/stores/channels.py).
+    Only a hash of its key is kept; the prefix names the key in listings."""
+
+    __tablename__ = "channels"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64))  # sha256 hex of the key
+    key_prefix: Mapped[str] = mapped_column(String(16), index=True)  # the key's first characters, to find it
+    origins: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of origins that may frame /embed
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    rotated_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
