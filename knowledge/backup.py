@@ -47,10 +47,12 @@ from knowledge.index.base import KnowledgeBase
 from knowledge.index.embedders import Embedder
 from knowledge.index.vector_store import (
     MAX_BATCH,
-    AskScienceEmbeddingFunction,
     ChromaVectorStore,
     collection_name,
+    collection_names,
+    drop_collection,
     make_client,
+    open_existing,
 )
 from knowledge.settings import Settings
 from knowledge.stores.models import Base, CuratedAnswerRow, CuratorRow, QuestionLogRow, create_schema
@@ -348,17 +350,10 @@ class _Listing:
         return len(self.entries)
 
 
-def _open_collection(client, name: str, space: str):
-    """The collection, or None when it does not exist (nothing was ever ingested)."""
-    if name not in {getattr(c, "name", c) for c in client.list_collections()}:
-        return None
-    return client.get_collection(name, embedding_function=AskScienceEmbeddingFunction(space=space))
-
-
 def _refuse_other_spaces(client, settings: Settings, name: str, space: str) -> None:
     """No collection for this embedder, but some for others: the backup runs with the wrong settings."""
     prefix = collection_name(settings, _Named(""))  # "askscience-": the rule with an empty embedder name
-    others = sorted(n for n in (getattr(c, "name", c) for c in client.list_collections()) if n.startswith(prefix))
+    others = sorted(n for n in collection_names(client) if n.startswith(prefix))
     if others:
         raise BackupError(texts.BACKUP_OTHER_EMBEDDER.format(space=space, name=name, found="、".join(others)))
 
@@ -368,42 +363,32 @@ class _Named:
     name: str
 
 
-def _listing(collection) -> _Listing:
+def _listing(store: ChromaVectorStore | None) -> _Listing:
     listing = _Listing()
-    if collection is None:
+    if store is None:
         return listing
-    offset = 0
-    while True:
-        res = collection.get(include=["metadatas"], limit=PAGE, offset=offset)
-        for cid, meta in zip(res["ids"], res["metadatas"], strict=True):
+    for ids, _docs, metas, _vectors in store.pages(embeddings=False, size=PAGE):
+        for cid, meta in zip(ids, metas, strict=True):
             listing.add(cid, meta)
-        if len(res["ids"]) < PAGE:
-            return listing
-        offset += PAGE
+    return listing
 
 
-def _dump_vectors(collection, folder: Path) -> tuple[_Listing, int]:
+def _dump_vectors(store: ChromaVectorStore | None, folder: Path) -> tuple[_Listing, int]:
     """Page through the collection into chunks.jsonl and embeddings.npy; (what was read, dimension)."""
     folder.mkdir(parents=True, exist_ok=True)
     listing = _Listing()
     dim = 0
     raw = folder / "embeddings.raw"
     with (folder / "chunks.jsonl").open("w", encoding="utf-8") as chunks, raw.open("wb") as vectors:
-        offset = 0
-        while collection is not None:
-            res = collection.get(include=["documents", "metadatas", "embeddings"], limit=PAGE, offset=offset)
-            ids = res["ids"]
-            if ids:
-                matrix = np.asarray(res["embeddings"], dtype="<f4").reshape(len(ids), -1)
-                dim = dim or matrix.shape[1]
-                vectors.write(matrix.tobytes())
-                for cid, doc, meta in zip(ids, res["documents"], res["metadatas"], strict=True):
-                    listing.add(cid, meta)
-                    chunks.write(json.dumps({"id": cid, "document": doc, "metadata": meta}, ensure_ascii=False,
-                                            separators=(",", ":")) + "\n")
-            if len(ids) < PAGE:
-                break
-            offset += PAGE
+        for ids, docs, metas, matrix in (store.pages(embeddings=True, size=PAGE) if store is not None else ()):
+            if not ids or matrix is None or docs is None:
+                continue
+            dim = dim or matrix.shape[1]
+            vectors.write(matrix.tobytes())
+            for cid, doc, meta in zip(ids, docs, metas, strict=True):
+                listing.add(cid, meta)
+                chunks.write(json.dumps({"id": cid, "document": doc, "metadata": meta}, ensure_ascii=False,
+                                        separators=(",", ":")) + "\n")
         for fh in (chunks, vectors):
             fh.flush()
             os.fsync(fh.fileno())
@@ -432,22 +417,20 @@ def _load_vectors(settings: Settings, embedder: Embedder, source: Path, manifest
                                                               expected=info["count"]))
     client = make_client(settings)
     try:
-        existing = _open_collection(client, name, embedder.name)
+        existing = open_existing(client, name, embedder)
         if existing is not None and existing.count():
             raise BackupError(texts.RESTORE_COLLECTION_NOT_EMPTY.format(name=name, count=existing.count()))
         if existing is None and settings.chroma_host:
             undo.append(lambda: _delete_collection(settings, name))
-        ChromaVectorStore(client, name, embedder)  # created exactly as the app creates it
-        collection = _open_collection(client, name, embedder.name)
+        collection = existing or ChromaVectorStore(client, name, embedder)  # created exactly as the app does
         n = 0
         for batch in _batches(_read_jsonl(source / CHUNKS_FILE), MAX_BATCH):
             if n + len(batch) > info["count"]:  # more lines than embeddings: stop before slicing past the end
                 n += len(batch)
                 break
             batch = [_relocated_chunk(r, relocate) for r in batch]
-            collection.upsert(ids=[r["id"] for r in batch], documents=[r["document"] for r in batch],
-                              metadatas=[r["metadata"] for r in batch],
-                              embeddings=np.asarray(matrix[n : n + len(batch)], dtype=np.float32))
+            collection.put([r["id"] for r in batch], [r["document"] for r in batch], [r["metadata"] for r in batch],
+                           np.asarray(matrix[n : n + len(batch)], dtype=np.float32))
             n += len(batch)
         if n != info["count"]:
             lines = sum(1 for _ in _read_jsonl(source / CHUNKS_FILE))
@@ -488,7 +471,7 @@ def _relocated_chunk(record: dict, relocate: Callable[[str], str]) -> dict:
 def _delete_collection(settings: Settings, name: str) -> None:
     client = make_client(settings)
     try:
-        client.delete_collection(name)
+        drop_collection(client, name)
     finally:
         client.close()
 
@@ -582,7 +565,7 @@ def create_backup(settings: Settings, embedder: Embedder, target: Path,
         name = collection_name(settings, embedder)
         client = make_client(settings)
         try:
-            collection = _open_collection(client, name, embedder.name)
+            collection = open_existing(client, name, embedder)
             if collection is None:
                 _refuse_other_spaces(client, settings, name, embedder.name)
             used = 0
@@ -746,7 +729,7 @@ def _check_target_stores(settings: Settings, embedder: Embedder) -> None:
         name = collection_name(settings, embedder)
         client = make_client(settings)
         try:
-            existing = _open_collection(client, name, embedder.name)
+            existing = open_existing(client, name, embedder)
             count = existing.count() if existing is not None else 0
         finally:
             client.close()

@@ -6,7 +6,7 @@ embedding function (which downloads a model) never runs, also not when a collect
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 import chromadb
@@ -86,6 +86,19 @@ def make_client(settings: Settings) -> chromadb.ClientAPI:
     except Exception as exc:  # chromadb raises plain Exception/ValueError for connection problems
         where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else settings.chroma_dir
         raise StoreError(f"cannot open the Chroma store at {where}: {exc}") from exc
+
+
+def collection_names(client: chromadb.ClientAPI) -> list[str]:
+    return [getattr(c, "name", c) for c in client.list_collections()]
+
+
+def open_existing(client: chromadb.ClientAPI, name: str, embedder: Embedder) -> ChromaVectorStore | None:
+    """The collection as a store, or None when it does not exist (nothing created)."""
+    return ChromaVectorStore(client, name, embedder) if name in collection_names(client) else None
+
+
+def drop_collection(client: chromadb.ClientAPI, name: str) -> None:
+    client.delete_collection(name)
 
 
 class ChromaVectorStore:
@@ -173,3 +186,26 @@ class ChromaVectorStore:
 
     def count(self) -> int:
         return int(self._call(lambda c: c.count))
+
+    # ---- export and import as stored (backup and restore) ---------------------------------------------
+    def pages(self, embeddings: bool, size: int = MAX_BATCH
+              ) -> Iterator[tuple[list[str], list[str] | None, list[dict], np.ndarray | None]]:
+        """Every record as stored, a page at a time: (ids, documents, metadatas, embeddings); documents
+        and embeddings only when ``embeddings`` is asked for (a listing needs neither)."""
+        include = ["documents", "metadatas", "embeddings"] if embeddings else ["metadatas"]
+        offset = 0
+        while True:
+            res = self._call(lambda c: c.get, include=include, limit=size, offset=offset)
+            ids = list(res["ids"])
+            matrix = (np.asarray(res["embeddings"], dtype="<f4").reshape(len(ids), -1)
+                      if embeddings and ids else None)
+            yield ids, (list(res["documents"]) if embeddings else None), list(res["metadatas"]), matrix
+            if len(ids) < size:
+                return
+            offset += size
+
+    def put(self, ids: list[str], documents: list[str | None], metadatas: list[dict | None],
+            embeddings: np.ndarray) -> None:
+        """Write records exactly as given (restore); chunks go through :meth:`upsert`."""
+        self._call(lambda c: c.upsert, ids=ids, documents=documents, metadatas=metadatas,
+                   embeddings=np.asarray(embeddings, dtype=np.float32))

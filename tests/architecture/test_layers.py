@@ -4,6 +4,7 @@ and nothing generated is tracked."""
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 
 from tests.conftest import ROOT
@@ -38,6 +39,15 @@ def test_only_the_chroma_adapter_speaks_chroma_filters() -> None:
     offenders = [str(p.relative_to(ROOT)) for layer in ORDER for p in (ROOT / layer).rglob("*.py")
                  if p != adapter and ('"$and"' in p.read_text(encoding="utf-8")
                                       or '"$in"' in p.read_text(encoding="utf-8"))]
+    assert not offenders
+
+
+def test_only_the_chroma_adapter_talks_to_chroma() -> None:
+    """Backup, ingestion and the engine go through knowledge/index/vector_store.py, never the client."""
+    adapter = ROOT / "knowledge" / "index" / "vector_store.py"
+    offenders = [str(p.relative_to(ROOT)) for layer in [*ORDER, "scripts"] for p in (ROOT / layer).rglob("*.py")
+                 if p != adapter and re.search(r"^\s*(import chromadb|from chromadb)", p.read_text(encoding="utf-8"),
+                                               re.MULTILINE)]
     assert not offenders
 
 
