@@ -103,6 +103,8 @@ class Settings(BaseSettings):
     answer_budget_seconds: float = Field(8.0, gt=0, description="A question still being worked on after this "
                                          "many seconds is stopped with a message.")
     rate_questions_per_minute: int = Field(30, ge=1, description="Questions one client address may ask a minute.")
+    rate_channel_per_minute: int = Field(600, ge=1, description="Questions one platform channel (one API key) may "
+                                         "ask a minute through /v1/chat/completions, whatever the addresses.")
     rate_feedback_per_minute: int = Field(10, ge=1, description="Feedback and reports one address may send a minute.")
     login_max_per_address: int = Field(20, ge=1, description="Login attempts one address may make per lockout "
                                        "window, whatever the names.")

@@ -11,6 +11,7 @@
     askscience selfcheck [...]           every reviewed question must find its articles
     askscience backup DIR | restore DIR  an online snapshot of the data dir; a new data dir from one
     askscience privacy find|export|delete ...  what the question log keeps about a person
+    askscience channels add|list|disable|enable|rotate ...  platform API keys and embedding sites
 
 Each subcommand has its own ``--help``.
 """

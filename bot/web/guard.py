@@ -13,6 +13,9 @@ What it does, in order, for every HTTP request (see docs/security.md for why):
 - responses get security headers; CORS grants for other origins are removed; and the body of a 422 or
   500 response is replaced by a short Chinese message, so no input is echoed and no handler name,
   trace or object address leaves the server.
+
+Under ``/v1/`` (the OpenAI-compatible endpoint) the guard's own error bodies are OpenAI error objects.
+The ``/embed`` page's framing rules are bot/web/widget.py's.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ _HIDDEN = ("/openapi.json", "/docs", "/redoc", "/monitoring", "/gradio_api/monit
 _PUBLIC_UPLOADS = ("/upload", "/gradio_api/upload")
 _CONSOLE_UPLOAD = f"{PREFIX}/gradio_api/upload"
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+OPENAI_PREFIX = "/v1/"
 CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; font-src 'self' data:; media-src 'self' data: blob:; "
        "connect-src 'self' ws: wss:; worker-src 'self' blob:; frame-ancestors 'self'; object-src 'none'; "
@@ -66,8 +70,16 @@ def same_origin(url: str, host: str | None) -> bool:
     return bool(parts.scheme in ("http", "https") and parts.netloc.lower() == host.lower())
 
 
-async def _reply(send: Send, status: int, message: str, extra: list[tuple[bytes, bytes]] | None = None) -> None:
-    body = json.dumps({"error": message}, ensure_ascii=False).encode()
+def _openai_error(status: int, message: str) -> dict[str, object]:
+    kind = "server_error" if status >= 500 else "invalid_request_error"
+    code = {413: "request_too_large", 422: "invalid_request", 500: "internal_error"}.get(status)
+    return {"error": {"message": message, "type": kind, "param": None, "code": code}}
+
+
+async def _reply(send: Send, status: int, message: str, extra: list[tuple[bytes, bytes]] | None = None,
+                 api: bool = False) -> None:
+    payload = _openai_error(status, message) if api else {"error": message}
+    body = json.dumps(payload, ensure_ascii=False).encode()
     headers = [(b"content-type", b"application/json; charset=utf-8"), (b"content-length", str(len(body)).encode()),
                *SECURITY_HEADERS, *(extra or [])]
     await send({"type": "http.response.start", "status": status, "headers": headers})
@@ -122,9 +134,10 @@ class Guard:
                 await _reply(send, 403, texts.CROSS_SITE_REFUSED)
                 return
         limit = self.max_upload if path == _CONSOLE_UPLOAD else self.max_body
+        api = path.startswith(OPENAI_PREFIX)
         length = _header(headers, b"content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
-            await _reply(send, 413, texts.REQUEST_TOO_LARGE)
+            await _reply(send, 413, texts.REQUEST_TOO_LARGE, api=api)
             return
 
         received = 0
@@ -142,7 +155,7 @@ class Guard:
                     state["refused"] = True
                     if not state["started"]:
                         state["started"] = True
-                        await _reply(send, 413, texts.REQUEST_TOO_LARGE)
+                        await _reply(send, 413, texts.REQUEST_TOO_LARGE, api=api)
                     return {"type": "http.disconnect"}
             return message
 
@@ -154,7 +167,7 @@ class Guard:
                 state["started"] = True
                 if status in (422, 500):  # our own 503s carry a message meant for the citizen: kept
                     state["replace"] = True
-                    await _reply(send, status, texts.BAD_REQUEST if status == 422 else texts.SERVICE_ERROR)
+                    await _reply(send, status, texts.BAD_REQUEST if status == 422 else texts.SERVICE_ERROR, api=api)
                     return
                 out = [(k, v) for k, v in message.get("headers", [])
                        if not (foreign and k.startswith(b"access-control-"))]
