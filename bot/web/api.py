@@ -69,7 +69,8 @@ def add_api(app: FastAPI, service: AnswerService, limiter: RateLimiter, trusted:
             "answer": answer.full_text,
             "mode": answer.mode.value,
             "safety": answer.triage.as_dict(),
-            "suggestions": answer.suggestions,
+            "suggestions": answer.suggestions,  # 你是不是想问: reviewed questions close to this one
+            "related": answer.related,  # 你可能还想问: reviewed questions to ask next
             "generated_by": answer.generated_by or None,
             "citations": [{"title": c.title, "source": c.source, "snippet": c.snippet, "score": round(c.score, 4)}
                           for c in answer.citations],
