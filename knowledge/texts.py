@@ -545,3 +545,243 @@ READ_ALOUD_LABEL = "朗读这条回答"
 READ_ALOUD_STOP = "停止朗读"
 READ_ALOUD_UNSUPPORTED = "这个浏览器不能朗读"
 QUESTION_LABEL = "你的问题"
+
+
+# --- Communicator loop, part 7a: Q&A import and export, .xlsx / .csv (bot/curation/qa_io.py, 批量导入导出) ---
+# The spreadsheet's columns, in this order (编号 and 状态 only in exports; an import ignores them)
+QA_COL_ID = "编号"
+QA_COL_QUESTION = "问题"
+QA_COL_PARAPHRASES = "其他问法"
+QA_COL_ANSWER = "解答"
+QA_COL_ARTICLES = "引用文章"
+QA_COL_VERDICT = "结论"
+QA_COL_CLAIM = "被判断的说法"
+QA_COL_REVIEW_BY = "复核日期"
+QA_COL_STATUS = "状态"
+# Why a whole file is refused
+QA_BAD_TYPE = "只能导入 .xlsx 或 .csv 文件，「{name}」不是。请在 Excel 里“另存为”Excel 工作簿（.xlsx）或 CSV 后再导入。"
+QA_OLD_XLS = "「{name}」是旧版 Excel 文件（.xls）。请在 Excel 里“另存为”Excel 工作簿（.xlsx）后再导入。"
+QA_NOT_XLSX = (
+    "「{name}」不是有效的 Excel 工作簿：文件内容不是 .xlsx 格式，可能是改了扩展名的其他文件。"
+    "请用 Excel 打开原表格，另存为 .xlsx 后再导入。"
+)
+QA_NOT_CSV = (
+    "「{name}」不是文本格式的 CSV 文件：里面是二进制内容，可能是改了扩展名的其他文件。"
+    "请用 Excel 打开原表格，另存为“CSV UTF-8（逗号分隔）”后再导入。"
+)
+QA_EMPTY = "「{name}」是空的：没有表头，也没有数据。可以先下载模板，填好后再导入。"
+QA_NO_ROWS = "表格里只有表头，没有要导入的问答。"
+QA_FILE_TOO_BIG = "文件超过 {mb} MB，太大了。请拆成几个小文件分批导入。"
+QA_TOO_MANY_ROWS = (
+    "表格超过 {limit} 行数据，一次最多导入 {limit} 行。请把它拆成几个文件（每个不超过 {limit} 行，"
+    "每个文件都保留第一行的表头），分批导入。"
+)
+QA_BROKEN_XLSX = "无法读取这个 Excel 文件，它可能已损坏。请用 Excel 打开它，另存为新的 .xlsx 后再导入。"
+QA_NO_SHEET = "这个 Excel 文件里没有工作表。"
+QA_BAD_ENCODING = "第 {row} 行附近有无法识别的文字编码。请在 Excel 里“另存为”“CSV UTF-8（逗号分隔）”后再导入。"
+QA_BAD_CSV = "CSV 文件第 {row} 行格式有误（{detail}）。请用 Excel 打开检查，重新另存为 CSV 后再导入。"
+QA_CSV_DETAIL = "引号不成对，或者某个单元格太长"
+QA_MERGED = "表格里有合并的单元格：{cells}。请选中这些单元格，取消合并，并在每个单元格里填上各自的内容后再导入。"
+QA_MISSING_HEADERS = "第 {row} 行是表头，但缺少必填的列：{missing}。表头应依次为：{expected}（可以下载模板对照）。"
+QA_DUPLICATE_HEADER = "表头里「{name}」出现了不止一次，请只保留一列。"
+QA_LIST_SEPARATOR = "、"
+QA_AND_MORE = "等 {n} 处"
+# Why one row is skipped (shown as 行 / 列 / 原因)
+QA_REQUIRED = "{column}不能为空。"
+QA_TOO_LONG = "{column}有 {length} 个字，最多 {limit} 个字，请精简。"
+QA_PARAPHRASE_TOO_LONG = "问法「{text}…」有 {length} 个字，每个问法最多 {limit} 个字。"
+QA_UNKNOWN_ARTICLE = (
+    "知识库里没有文章「{article}」。请填写文章编号（入门文章的文件名去掉扩展名，如 biology-giant-panda）"
+    "或已上传文档的文件名；可以在“文档管理”里查看。"
+)
+QA_BAD_VERDICT = "结论「{value}」无效：只能填 {allowed}，或者留空。"
+QA_CLAIM_NEEDED = "填了结论，就要在“被判断的说法”里写出它判断的那句话（例如：喝醋能软化血管）。"
+QA_CLAIM_WITHOUT_VERDICT = "填了被判断的说法，却没有结论：请补上结论（{allowed}），或者清空这一格。"
+QA_BAD_DATE = "复核日期「{value}」不是有效的日期，请写成 YYYY-MM-DD，例如 {example}。"
+QA_FORMULA = "公式没有计算结果，请在 Excel 里另存为数值（单元格 {cell}）。"
+QA_CELL_ERROR = "单元格 {cell} 是 Excel 的错误值 {value}，请改成正确的内容。"
+QA_DUPLICATE_ROW = "与第 {first} 行的问题相同：同一个问题在文件里只能出现一次（别的问法请写进“其他问法”）。"
+QA_EXAMPLE_MARK = "【示例】"
+QA_EXAMPLE_ROW = "这是模板里的示例行，请删除或改写成你自己的问答。"
+QA_NOTHING_TO_IMPORT = "没有可以导入的行：请先按检查结果修改表格。"
+QA_NEED_FILE = "请先选择要导入的表格文件。"
+# Dry run and import results
+QA_PLAN_SUMMARY = "检查完毕（尚未导入）：{ok} 行可导入，{bad} 行有问题。"
+QA_PLAN_UPDATES = "其中 {n} 行的问题与已有的解答相同，导入时会更新那些解答。"
+QA_PLAN_SHOWN = "下表列出了有问题的地方（显示前 {shown} 条，共 {total} 条）。有问题的行不会导入，其余的行可以照常导入。"
+QA_RESULT = "已导入 {n} 行：新建 {created} 条，更新已有的解答 {updated} 条。"
+QA_RESULT_UPDATED = "被更新的解答：{rows}。"
+QA_RESULT_UPDATED_ROW = "第 {row} 行 → #{id}"
+QA_RESULT_DRAFT = "新建的解答是草稿：在“审核解答”里检查并发布后才会对公众生效（被更新的已发布解答立即生效）。"
+QA_RESULT_PUBLISHED = "这些解答已全部发布，下一位提出相同问题的市民就会收到。"
+QA_RESULT_SKIPPED = "{n} 行有问题，已跳过（见下表）。"
+# Template and export files
+QA_SHEET = "问答"
+QA_HELP_SHEET = "填写说明"
+QA_TEMPLATE_FILE = "科普问答导入模板.{ext}"
+QA_EXPORT_FILE = "科普问答导出-{date}.{ext}"
+QA_HELP_LINES = (
+    "每一行是一条审核过的问答。第一行是表头，请不要改动。",
+    "问题（必填）：市民最常见的问法，最多 500 个字。",
+    "其他问法：同一个问题的其他说法，在格子里每行写一个（Alt+回车换行），也可以用“｜”隔开。",
+    "解答（必填）：审核过的解答，最多 4000 个字。",
+    "引用文章：知识库里的文章编号（入门文章的文件名去掉扩展名）或已上传文档的文件名，多篇用逗号、顿号或换行隔开。",
+    "结论：真、假、部分正确、尚无定论，或者留空；辟谣类问答才需要填。",
+    "被判断的说法：结论判断的那句话，例如“喝醋能软化血管”。填了结论就必须填。",
+    "复核日期：这条解答应在哪天前重新核对，写成 YYYY-MM-DD；留空则为导入日起 12 个月。",
+    "一次最多导入 5000 行；不要合并单元格；公式请先另存为数值。示例行导入前请删除或改写。",
+    "问题与已有解答相同的行会更新那条解答；导入的新解答默认是草稿，选“导入并发布”则直接发布。",
+)
+QA_EXAMPLES = (
+    {
+        "question": "【示例】大熊猫属于食肉动物，为什么几乎只吃竹子？",
+        "paraphrases": "熊猫不是食肉目吗，为啥天天啃竹子？\n大熊猫一天要吃多少竹子？",
+        "answer": "大熊猫在分类上属于食肉目，但在野外，竹子占它食物的99%以上。竹子营养少，"
+                  "成年大熊猫每天要花十几个小时进食，吃下十几千克竹子。",
+        "articles": "biology-giant-panda",
+        "verdict": "",
+        "claim": "",
+    },
+    {
+        "question": "【示例】杂交水稻是转基因水稻吗？",
+        "paraphrases": "袁隆平的杂交稻算不算转基因？",
+        "answer": "不是。杂交水稻是用两个遗传上有差异的水稻亲本，通过传统杂交方法培育的，"
+                  "并没有把其他生物的基因转进去，不属于转基因水稻。",
+        "articles": "agri-hybrid-rice",
+        "verdict": "假",
+        "claim": "杂交水稻是转基因水稻",
+    },
+)
+# The console tab 批量导入导出
+QA_TAB = "批量导入导出"
+QA_HINT = (
+    "用 Excel 表格批量导入、导出审核过的问答。先下载模板照着填写；上传后先“检查”，看清哪些行有问题，"
+    "再选择“导入（存为草稿）”或“导入并发布”。整批导入要么全部写入，要么（出错时）一条也不写入。"
+)
+QA_FORMAT = "文件格式"
+QA_TEMPLATE_BUTTON = "下载模板"
+QA_UPLOAD = "要导入的表格（.xlsx 或 .csv）"
+QA_CHECK = "检查（不导入）"
+QA_IMPORT = "导入（存为草稿）"
+QA_IMPORT_PUBLISH = "导入并发布"
+QA_PROBLEM_COLUMNS = ("行", "列", "原因")
+QA_EXPORT_SCOPE = "导出范围"
+QA_EXPORT_ALL = "全部解答"
+QA_EXPORT_PUBLISHED = "仅已发布的解答"
+QA_EXPORT_BUTTON = "导出"
+QA_FILE = "文件"
+
+
+# --- Hit test (命中测试) and the regression of published answers (communicator loop, part 7b/7c) ---
+# bot/curation/service.py, bot/curation/regression.py, bot/cli/curated_regression.py, the dashboard
+HIT_TEST_UNAVAILABLE = "命中测试暂不可用：后台没有接上回答服务。"
+REGRESSION_SUMMARY = (
+    "回归检查：共 {cases} 条问法，{passed} 条仍命中自己的解答，{failed} 条未命中（用时 {seconds:.0f} 秒）。"
+)
+REGRESSION_LAST_RUN = "上次回归检查：{when}（UTC），{cases} 条中 {failed} 条未命中。"
+REGRESSION_GOT_OTHER = "另一条解答 #{id}：{question}"
+REGRESSION_OUTCOMES = {
+    "declined": "暂无可靠答案（拒答）",
+    "quoted": "资料摘录（不是审核解答）",
+    "safety": "只有安全提示",
+    "blocked": "敏感内容拒答",
+    "error": "无法提问",
+}
+REGRESSION_WITHDRAWN = "（这条解答已不再发布）"
+REGRESSION_PROGRESS = "已重问 {done}/{total} 条问法"
+REGRESSION_NO_CASES = "没有已发布的审核解答，无需回归检查。"
+REGRESSION_CLI_DESCRIPTION = (
+    "回归检查：把每条已发布审核解答的标准问题和其他问法重新问一遍（不计入提问记录），"
+    "列出不再得到自己解答的问法；有未命中时退出码为 1。"
+)
+REGRESSION_CLI_FAILURE = "未命中：#{id}「{question}」的问法「{phrasing}」 → {got}"
+
+HIT_TEST_COMPOSERS = {
+    "curated": "直接给出已发布的审核解答",
+    "extractive": "摘录知识库原文",
+    "llm": "AI 依据检索到的资料归纳",
+    "fallback": "AI 归纳失败，改为摘录原文",
+    "none": "没有组织回答",
+}
+HIT_TEST_NOT_COMPOSED = {
+    "no_answer": "：资料证据不足，回答“暂无可靠答案”",
+    "safety": "：只给安全提示",
+    "blocked": "：问题含敏感内容，礼貌拒答",
+}
+HIT_TEST_LEVELS = {
+    "emergency": "紧急情况",
+    "danger": "危险情况",
+    "self_harm": "自伤风险",
+    "personal_medical": "个人医疗问题",
+    "harmful_request": "有害请求",
+    "none": "无",
+}
+
+
+class HitTest:
+    """The console's 命中测试 tab (bot/web/console/hit_test.py)."""
+
+    TAB = "命中测试"
+    HINT = (
+        "输入一个问题，看市民会得到什么回答，以及为什么：安全分级、敏感词、审核解答的候选、检索到的资料、"
+        "拒答判断和回答方式。测试的提问不计入提问记录和数据看板。"
+    )
+    QUESTION = "要测试的问题"
+    EARLIER = "上一轮问题（可选：测试追问时填写）"
+    RUN = "测试"
+    H_ANSWER = "#### 市民看到的回答"
+    EARLIER_ANSWER = "上一轮的回答"
+    H_RESULT = "#### 结果"
+    H_TRIAGE = "#### 安全分级与敏感词"
+    H_CURATED = "#### 审核解答匹配"
+    H_PASSAGES = "#### 检索到的资料"
+    H_GATE = "#### 拒答判断"
+    H_REGRESSION = "#### 回归检查"
+    RESULT_MODE = "**回答类型**：{mode}"
+    CURATED_ID = "（解答 #{id}）"
+    RESULT_COMPOSER = "**回答方式**：{composer}"
+    FALLBACK_REASON = "（原因：{reason}）"
+    RESULT_QUERY = "**按这个问题匹配和检索**：{query}"
+    RESULT_TIME = "**用时**：{ms:.0f} 毫秒"
+    TRIAGE_LINE = "**安全分级**：{level}（置信度 {confidence:.2f}）"
+    TRIAGE_SITUATION = "，情形：{situation}"
+    TRIAGE_INHERITED = "，沿用上一轮的分级"
+    SCORES_HEAD = "| 级别 | 模型概率 |"
+    SENSITIVE_NONE = "**敏感词**：未命中"
+    SENSITIVE_HIT = "**敏感词**：命中 {terms}"
+    SENSITIVE_REFUSED = "，问题被礼貌拒答"
+    SENSITIVE_SKIPPED = "，但安全分级优先（紧急情况照常回答，自伤和有害请求只给安全提示），没有按敏感词拒答"
+    CURATED_SKIPPED = "没有进行审核解答匹配（问题在此之前已由安全分级或敏感词处理，或匹配已关闭）。"
+    CURATED_BY_MODEL = (
+        "判定方式：匹配模型。概率不低于 {answer_at:.2f} 时直接给出解答；"
+        "不低于 {suggest_at:.2f} 时列入“你是不是想问”。"
+    )
+    CURATED_BY_COSINE = (
+        "判定方式：相似度阈值（当前的向量模型没有训练好的匹配模型）。"
+        "与某条解答的问法相似度不低于 {answer_at:.2f} 时直接给出解答。"
+    )
+    CANDIDATE_COLUMNS = ("编号", "解答的问题", "相似度", "概率", "结果")
+    CANDIDATE_ANSWERED = "给出解答"
+    CANDIDATE_OFFERED = "你是不是想问"
+    PASSAGE_COLUMNS = ("名次", "标题", "文章", "向量相似度", "关键词得分", "融合得分", "交给回答", "被引用", "小标题",
+                       "片段开头")
+    YES = "是"
+    COMPOSERS = HIT_TEST_COMPOSERS
+    NOT_COMPOSED = HIT_TEST_NOT_COMPOSED
+    LEVELS = HIT_TEST_LEVELS
+    GATE_SKIPPED = "没有检索资料，也就没有拒答判断（已给出审核解答，或问题在此之前已处理）。"
+    GATE_LINE = (
+        "证据 {evidence:.3f} = 向量最高相似度 {dense:.3f} + {weight:.2f} × ln(1 + 关键词最高得分 {keyword:.2f})；"
+        "阈值 {threshold:.3f}"
+    )
+    GATE_PASSED = " → **通过**，组织回答。"
+    GATE_FAILED = " → **未通过**，回答“暂无可靠答案”。"
+    GATE_NOT_CONSULTED = " → 紧急情况下不看证据，只给急救提示。"
+    REGRESSION_HINT = (
+        "把每条已发布解答的标准问题和其他问法重新问一遍（不计入提问记录），列出不再得到自己解答的问法。"
+        "上次检查后被删掉的问法、被撤下的解答的问法也会再问一次，看市民现在得到什么。全部问完需要一两分钟。"
+    )
+    REGRESSION_BUTTON = "回归检查（重问全部已发布解答）"
+    REGRESSION_ALL_PASSED = "全部问法都命中了自己的解答。"
+    REGRESSION_NEVER = "还没有做过回归检查。"
+    FAILURE_COLUMNS = ("编号", "解答的问题", "问法", "现在得到", "回答开头", "新出现")

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-deps.sh
+bash scripts/js-deps.sh
 bash scripts/bootstrap.sh --dev
 .venv/bin/ruff check .
 set +e

@@ -8,6 +8,7 @@
     askscience eval --safety DIR [--all]             the safety triage on labelled sets
     askscience eval --suite DIR [--split ...]        answers on a citizen suite (key facts, length)
     askscience eval --curated-match DIR [--split ...]  reviewed answers for unseen phrasings, near-misses
+    askscience eval --curated            every published reviewed answer still reached by its phrasings
     askscience selfcheck [...]           every reviewed question must find its articles
     askscience backup DIR | restore DIR  an online snapshot of the data dir; a new data dir from one
     askscience privacy find|export|delete ...  what the question log keeps about a person
@@ -67,6 +68,12 @@ def _eval(argv: list[str]) -> int:
         rest = list(argv)
         rest.pop(rest.index("--suite"))
         return suite_main(rest)
+    if "--curated" in argv:
+        from bot.cli.curated_regression import main as regression_main
+
+        rest = list(argv)
+        rest.pop(rest.index("--curated"))
+        return regression_main(rest)
     from bot.cli.eval import main
 
     return main(argv)

@@ -14,6 +14,7 @@ from bot.engine.types import Mode
 from knowledge import texts
 from knowledge.stores.curation import CurationStore
 from knowledge.stores.models import utcnow
+from knowledge.stores.regression_runs import RegressionRun, RegressionRuns
 from knowledge.texts import Chart as C
 
 _KEYWORD = re.compile(r"[\u4e00-\u9fff0-9a-z.]{2,}")
@@ -34,6 +35,7 @@ class DashboardData:
     llm_attempts: int = 0  # answers the LLM wrote or was asked to write
     llm_reasons: tuple[tuple[str, int], ...] = ()
     blocked: int = 0  # questions refused for a sensitive phrase
+    last_regression: RegressionRun | None = None  # the latest regression check of the published answers
 
     @property
     def llm_fallback_share(self) -> float:
@@ -89,5 +91,5 @@ def build_dashboard(store: CurationStore, tokens: Callable[[str], list[str]], da
         pd.DataFrame(topics.most_common(top), columns=[C.TOPIC, C.QUESTIONS]),
         pd.DataFrame(words.most_common(top), columns=[C.KEYWORD, C.TIMES]),
         feedback, channels, channels_per_day, sum(fallbacks.values()), attempts, tuple(fallbacks.most_common(5)),
-        sum(1 for q in questions if q.mode == Mode.BLOCKED),
+        sum(1 for q in questions if q.mode == Mode.BLOCKED), RegressionRuns(store.db).last(),
     )

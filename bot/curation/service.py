@@ -11,9 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.curation import regression
 from bot.curation.dashboard import DashboardData, build_dashboard
+from bot.curation.qa_io import ImportPlan, ImportResult, QaImporter
 from bot.curation.review import ReviewGroup, ReviewQueue
 from bot.engine.sensitive import SensitiveFilter
+from bot.engine.service import AnswerService
+from bot.engine.types import Answer, AskOptions
 from ingest.pipeline import FileResult, IngestPipeline, IngestReport, Progress
 from knowledge import texts
 from knowledge.errors import AskScienceError
@@ -24,6 +28,7 @@ from knowledge.stores.audit import AuditEntry
 from knowledge.stores.curated import CuratedAnswer
 from knowledge.stores.curation import CurationStore
 from knowledge.stores.documents import DocumentRegistry, Stored
+from knowledge.stores.regression_runs import RegressionRun, RegressionRuns
 from knowledge.types import Chunk, DocumentStatus
 from knowledge.wordlist import Hit, WordList, parse_csv, parse_text, to_csv, to_text
 
@@ -79,8 +84,10 @@ class CuratorService:
     """Documents, curated answers, the review queue, the dashboard and the audit trail."""
 
     def __init__(self, settings: Settings, kb: KnowledgeBase, store: CurationStore, pipeline: IngestPipeline,
-                 accounts: Accounts, words: SensitiveFilter | None = None) -> None:
+                 accounts: Accounts, words: SensitiveFilter | None = None, *,
+                 answers: AnswerService | None = None) -> None:
         self.settings = settings
+        self.answers = answers  # the citizens' answer service: the hit test and the regression check ask it
         self.kb = kb
         self.store = store
         self.pipeline = pipeline
@@ -303,6 +310,30 @@ class CuratorService:
         self.require(actor)
         return self.store.answers.set_status(actor, answer_id, status)
 
+    # ---- reviewed Q&A as spreadsheets (the logic is bot/curation/qa_io.py) ----------------------------
+    def _qa(self) -> QaImporter:
+        return QaImporter(self.kb, self.store.answers)
+
+    def import_plan(self, actor: str, upload: Upload) -> ImportPlan:
+        """Dry run of an .xlsx / .csv of reviewed Q&A: every row checked, nothing written. A file that cannot
+        be imported at all raises :class:`~bot.curation.qa_io.QaFileRefused` (its message is for the curator)."""
+        self.require(actor)
+        return self._qa().validate(upload.path, upload.name)
+
+    def import_apply(self, actor: str, plan: ImportPlan, publish: bool = False) -> ImportResult:
+        """Write the plan's valid rows in one transaction with one audit entry (drafts, or published)."""
+        self.require(actor)
+        return self._qa().apply(plan, actor, publish)
+
+    def export_qa(self, actor: str, kind: str = "xlsx", status: str | None = None) -> bytes:
+        """All curated answers (or those with ``status``) as an .xlsx or a .csv with a BOM."""
+        self.require(actor)
+        return self._qa().export(self.store.answers.search("", status or None, limit=10**9), kind)
+
+    def qa_template(self, actor: str, kind: str = "xlsx") -> bytes:
+        self.require(actor)
+        return self._qa().template(kind)
+
     # ---- review, dashboard, audit ------------------------------------------------------------------
     def review_groups(self, actor: str, days: int = 30) -> list[ReviewGroup]:
         self.require(actor)
@@ -315,6 +346,27 @@ class CuratorService:
     def audit_log(self, actor: str, limit: int = 200) -> list[AuditEntry]:
         self.require(actor)
         return self.store.audit.recent(limit)
+
+    # ---- hit test and the regression of published answers ----------------------------------------
+    def _answer_service(self) -> AnswerService:
+        if self.answers is None:
+            raise CuratorInputError(texts.HIT_TEST_UNAVAILABLE)
+        return self.answers
+
+    def hit_test(self, actor: str, question: str, history: list[tuple[str, str]] | None = None) -> Answer:
+        """What a citizen would get for ``question`` (after ``history``), with ``answer.trace`` saying why.
+        Nothing is logged."""
+        self.require(actor)
+        return self._answer_service().ask(question, history, AskOptions(log=False, trace=True, channel="hit_test"))
+
+    def regression(self, actor: str, progress: regression.Progress | None = None) -> regression.RegressionReport:
+        """Re-ask every published answer's phrasings (see bot/curation/regression.py) and record the run."""
+        self.require(actor)
+        return regression.run(self._answer_service(), progress, actor)
+
+    def last_regression(self, actor: str) -> RegressionRun | None:
+        self.require(actor)
+        return RegressionRuns(self.store.db).last()
 
     # ---- the sensitive-word list -------------------------------------------------------------------
     def word_list(self, actor: str) -> WordList:

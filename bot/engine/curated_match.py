@@ -75,6 +75,9 @@ class CuratedCandidate:
 class CuratedDecision:
     hit: CuratedCandidate | None  # answer with it
     suggestions: tuple[CuratedCandidate, ...] = ()  # no hit: "你是不是想问：" these
+    candidates: tuple[CuratedCandidate, ...] = ()  # the items weighed, most likely first (for the hit test)
+    answer_at: float = 0.0  # the probability (or, without a model, the cosine) that gives the answer
+    suggest_at: float | None = None  # the probability that offers a question; None: only a cosine threshold
 
 
 @dataclass(frozen=True)
@@ -321,9 +324,10 @@ class CuratedMatcher:
             return CuratedDecision(None)
         row_sims, per_item, to_answers = self.similarities(query_vector, exclude_row)
         if self.model is None:
-            top = int(np.argmax(per_item))
-            hit = CuratedCandidate(self._pub.answers[top], float(per_item[top]), float(per_item[top]))
-            return CuratedDecision(hit if hit.similarity >= self.threshold else None)
+            closest = tuple(CuratedCandidate(self._pub.answers[int(i)], float(per_item[i]), float(per_item[i]))
+                            for i in np.argsort(-per_item, kind="stable")[:max(limit, 3)])
+            hit = closest[0]
+            return CuratedDecision(hit if hit.similarity >= self.threshold else None, (), closest, self.threshold)
         tokens = self.content(question)
         unknown = self._idf("\uffff")
         order = self._order(per_item, to_answers, max(limit, 3))
@@ -332,11 +336,12 @@ class CuratedMatcher:
                           for i in order])
         probs = self.model.probability(feats)
         ranked = sorted(zip(order, probs, strict=True), key=lambda pair: -pair[1])
-        candidates = [CuratedCandidate(self._pub.answers[i], float(per_item[i]), float(p)) for i, p in ranked]
+        candidates = tuple(CuratedCandidate(self._pub.answers[i], float(per_item[i]), float(p)) for i, p in ranked)
+        at = (self.model.answer_at, self.model.suggest_at)
         if candidates[0].probability >= self.model.answer_at:
-            return CuratedDecision(candidates[0])
+            return CuratedDecision(candidates[0], (), candidates, *at)
         offered = tuple(c for c in candidates if c.probability >= self.model.suggest_at)[:limit]
-        return CuratedDecision(None, offered)
+        return CuratedDecision(None, offered, candidates, *at)
 
     def match(self, question: str, query_vector: np.ndarray) -> tuple[CuratedAnswer, float] | None:
         decision = self.decide(question, query_vector)

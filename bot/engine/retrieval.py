@@ -27,6 +27,8 @@ class Retrieved:
     top_dense: float = 0.0  # best dense cosine among the candidates
     top_keyword: float = 0.0  # best BM25 score among the candidates
     timings: dict[str, float] = field(default_factory=dict)
+    dense_scores: dict[str, float] = field(default_factory=dict)  # chunk id -> dense cosine (candidates only)
+    keyword_scores: dict[str, float] = field(default_factory=dict)  # chunk id -> BM25 score (candidates only)
 
 
 def rrf(rankings: Sequence[Sequence[str]], weights: Sequence[float], k: int = 60) -> dict[str, float]:
@@ -88,4 +90,6 @@ class HybridRetriever:
             top_dense=max((s.score for s in dense), default=0.0),
             top_keyword=max((score for _, score in keyword), default=0.0),
             timings=timings,
+            dense_scores={s.chunk.id: s.score for s in dense},
+            keyword_scores=dict(keyword),
         )

@@ -25,6 +25,7 @@ from bot.engine.question_kind import is_content_word
 from bot.engine.retrieval import HybridRetriever, Retrieved
 from bot.engine.safety import MEDICAL_TOPICS
 from bot.engine.sensitive import SensitiveFilter
+from bot.engine.trace import NO_TRACE, TraceRecorder
 from bot.engine.triage import Level, Triage, TriageResult
 from bot.engine.types import Answer, AskOptions, Citation, Composed, Mode, RewritingComposer, Source
 from knowledge import texts
@@ -148,13 +149,14 @@ class AnswerService:
         whole = [w for w in words if not any(w != other and w in other for other in words)]
         return sorted(whole, key=lambda w: (-self.kb.idf(w), w))[:limit]
 
-    def _sufficient(self, retrieved: Retrieved, question: str) -> bool:
+    def _gate(self, retrieved: Retrieved, question: str) -> tuple[float, float]:
+        """The no-answer gate's (evidence, threshold): the question is answered when evidence >= threshold."""
         evidence = Evidence(retrieved.top_dense, retrieved.top_keyword)
         threshold = self.settings.evidence_threshold
         if len(_LATIN.findall(question)) > len(_HAN.findall(question)):
             # an English question meets Chinese passages at lower cosines and matches no keyword
             threshold -= self.settings.evidence_latin_offset
-        return evidence.score(self.settings.evidence_keyword_weight) >= threshold
+        return evidence.score(self.settings.evidence_keyword_weight), threshold
 
     def _citations(self, sources: list[Source], composed: Composed) -> list[Citation]:
         out = []
@@ -236,6 +238,7 @@ class AnswerService:
     def _answer(self, question: str, cleaned: str, history: list[tuple[str, str]] | None,
                 options: AskOptions | None) -> Iterator[str | TriageResult | Answer]:
         options = options or AskOptions()
+        trace = TraceRecorder() if options.trace else NO_TRACE  # NO_TRACE does nothing
         cfg = self.settings
         history = bound_history(history, cfg.history_max_turns, cfg.max_question_chars, cfg.history_answer_chars)
         start = time.perf_counter()
@@ -250,6 +253,7 @@ class AnswerService:
         triage = (self.triage.for_turn(cleaned, history, question_vec, self.kb.embedder.name)
                   if self.triage is not None else TriageResult())
         timings["triage_ms"] = (time.perf_counter() - t0) * 1000
+        trace.triage(triage)
         if triage.level != Level.NONE:
             yield triage  # shown before anything else, also while the answer is still streaming
         resolved = self._resolve(cleaned, history)
@@ -262,9 +266,11 @@ class AnswerService:
             answer = Answer("", Mode.SAFETY)  # the safety message alone: no article quotes, no method
         elif not triage.alarm and self.words.find(cleaned):  # an emergency is always answered first
             answer = Answer(texts.SENSITIVE_REFUSED, Mode.BLOCKED)
+        trace.sensitive(self.words, cleaned)
         suggestions: list[str] = []
         if answer is None and options.use_curated and self.curated is not None:
             decision = self.curated.decide(query, qvec)
+            trace.curated(decision)
             if decision.hit is not None:
                 answer = self._curated_answer(decision.hit.answer, decision.hit.similarity)
                 top_score = decision.hit.similarity
@@ -275,12 +281,15 @@ class AnswerService:
             if time.perf_counter() > deadline:
                 raise AnswerTimeout(texts.ANSWER_TIMEOUT)
             ranked = [s.chunk.source for s in retrieved.results]
+            trace.retrieved(retrieved, self.settings.top_k, expanded)
             retrieved.results = retrieved.results[: self.settings.top_k]
             timings.update(retrieved.timings)
             top_score = retrieved.top_dense
+            evidence, threshold = self._gate(retrieved, cleaned)
+            trace.gate(retrieved, evidence, threshold, cfg.evidence_keyword_weight)
             if triage.alarm:  # the first-aid card alone: nothing is composed, so nothing streams and vanishes
                 answer = Answer("", Mode.SAFETY)
-            elif not self._sufficient(retrieved, cleaned):
+            elif evidence < threshold:
                 answer = self._no_answer(retrieved)
             else:
                 sources = [Source(i, s.chunk, s.score) for i, s in enumerate(retrieved.results, start=1)]
@@ -308,7 +317,7 @@ class AnswerService:
         answer.retrieval_query = query
         timings["total_ms"] = (time.perf_counter() - start) * 1000
         answer.timings = timings
-        if options.log and self.store is not None:
+        if options.log and not options.trace and self.store is not None:  # a curator's hit test is no question
             topic = next((c.topic for c in answer.citations if c.topic), "")
             try:
                 answer.log_id = self.store.questions.log(  # personal data never reaches the log
@@ -316,6 +325,7 @@ class AnswerService:
                     answer.flagged, topic, answer.curated_id, answer.llm_fallback, options.channel)
             except SQLAlchemyError:  # a full disk or a database outage must not cost the citizen the answer
                 log.exception("could not log the question")
+        answer.trace = trace.finish(answer)
         yield answer
 
     @staticmethod

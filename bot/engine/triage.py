@@ -73,7 +73,11 @@ _HARM_WORDS = re.compile(
     r"炸|爆|燃烧瓶|雷管|枪|弹弓|钢珠|火药|引信|"
     r"拆掉|拆除|去掉|关掉|屏蔽|绕过|短接|改装|破解|不被查|查不出|不被发现|躲过|神不知鬼不觉|瘦肉精|地沟油|工业盐|冒充|"
     r"保护板|报警器|漏电保护|熄火保护|"
-    r"冰毒|大麻|笑气|麻黄碱|海洛因|摇头丸|k粉|吸毒|high|嗨|溜冰|罂粟|止咳水|制毒|贩毒")
+    r"冰毒|大麻|笑气|麻黄碱|海洛因|摇头丸|k粉|吸毒|high|嗨|溜冰|罂粟|止咳水|制毒|贩毒|"
+    # everyday ways of saying it (a harm word is only asked for once the model already reads harm)
+    r"下点|落药|做手脚|动手脚|放倒|整趴|弄坏|破坏|锯开|拧松|松动|刹车|煤气管|燃气管|电闸|断电|销毁|证据|逃跑|跑路|"
+    r"灭口|封口|放火|纵火|点着|烧了|烧掉|踩踏|扔下|抛物|砸|虐|弄瞎|毁容|泼|硫酸|出事|出点事|难受|不留痕迹|痕迹|"
+    r"偷偷|悄悄|暗中|报复社会|整他|整她|收拾|教训|让他|让她|弄他|弄她")
 # "为什么/什么是/怎么预防…" around a rule phrase is a question about it, not a report of it.
 _INFORMATIONAL = re.compile(r"为什么|为啥|什么是|是什么|怎么预防|如何预防|怎样预防|原理|一般|新闻|小说|电影")
 # A short turn that carries on about the same person or situation ("他现在还是没反应", "然后呢").

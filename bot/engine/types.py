@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.engine import safety
 from bot.engine.triage import TriageResult
 from knowledge import texts
 from knowledge.texts import DEFAULT_READING_LEVEL as DEFAULT_LEVEL
 from knowledge.types import Chunk
+
+if TYPE_CHECKING:  # the trace module imports this one
+    from bot.engine.trace import DecisionTrace
 
 
 class Mode(StrEnum):
@@ -66,6 +69,7 @@ class AskOptions:
     use_curated: bool = True
     log: bool = True
     channel: str = "page"  # where the question came from: page, embed:NAME, api:NAME, poster (?src=)
+    trace: bool = False  # fill Answer.trace (the console's hit test); a traced question is never logged
 
 
 @dataclass
@@ -89,6 +93,7 @@ class Answer:
     suggestions: list[str] = field(default_factory=list)  # "你是不是想问：" reviewed questions close to this one
     related: list[str] = field(default_factory=list)  # "你可能还想问：" reviewed questions to ask next
     generated_by: str = ""  # the model that wrote an LLM answer (shown with the AI-generated label)
+    trace: DecisionTrace | None = None  # how the answer was decided, only with AskOptions(trace=True)
 
     @property
     def safety(self) -> str:

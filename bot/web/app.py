@@ -23,11 +23,13 @@ from bot.curation.retention import RetentionJob  # noqa: E402
 from bot.curation.service import CuratorService  # noqa: E402
 from bot.engine.factory import build_service  # noqa: E402
 from bot.engine.service import AnswerService  # noqa: E402
+from bot.web.answer_pages import AnswerPages, add_answer_pages  # noqa: E402
 from bot.web.api import add_api  # noqa: E402
-from bot.web.chat import CSS, build_chat  # noqa: E402
+from bot.web.chat import CSS, EMBED_CSS, EMBED_PATH, HEAD, add_embed_redirect, build_chat, build_embed  # noqa: E402
 from bot.web.console import build_console  # noqa: E402
 from bot.web.gate import PREFIX, CuratorGate, add_login_routes, current_curator  # noqa: E402
 from bot.web.guard import Guard  # noqa: E402
+from bot.web.openai_api import add_openai_api  # noqa: E402
 from bot.web.ratelimit import RateLimiter  # noqa: E402
 from ingest.progress import ConsoleProgress  # noqa: E402
 from ingest.service import build_pipeline  # noqa: E402
@@ -35,6 +37,7 @@ from ingest.starter import load_starter  # noqa: E402
 from knowledge import texts  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
 from knowledge.stores.accounts import Accounts  # noqa: E402
+from knowledge.stores.channels import Channels  # noqa: E402
 
 
 def _warm_up(service: AnswerService) -> None:
@@ -60,7 +63,7 @@ def create_app(settings: Settings) -> FastAPI:
                         settings.login_lockout_minutes, settings.login_max_per_address, settings.login_name_ceiling,
                         settings.public_reviewer)
     service.public_name = accounts.public_name
-    curator = CuratorService(settings, service.kb, service.store, pipeline, accounts, service.words)
+    curator = CuratorService(settings, service.kb, service.store, pipeline, accounts, service.words, answers=service)
     limiter = RateLimiter({"questions": settings.rate_questions_per_minute,
                            "feedback": settings.rate_feedback_per_minute})
     trusted = settings.trusted_proxy_set
@@ -71,14 +74,20 @@ def create_app(settings: Settings) -> FastAPI:
                        max_upload=int(settings.upload_max_mb * 1024 * 1024 * 1.05) + 64 * 1024,
                        private_dirs=(get_upload_folder(), str(settings.data_dir)))
     add_api(app, service, limiter, trusted)
+    add_answer_pages(app, service, AnswerPages(service.store.db))
+    add_openai_api(app, service, Channels(service.store.db), limiter, trusted)
     add_login_routes(app, accounts, settings.cookie_secure, trusted)
     console = build_console(curator)
     console.queue(default_concurrency_limit=4, max_size=64)
     gr.mount_gradio_app(app, console, path=PREFIX, auth_dependency=current_curator(accounts),
                         max_file_size=f"{settings.upload_max_mb:g}mb", footer_links=[])
+    embed = build_embed(service, limiter, trusted)
+    embed.queue(default_concurrency_limit=16, max_size=512)
+    add_embed_redirect(app)  # GET /embed?channel=NAME → /embed/?channel=NAME
+    gr.mount_gradio_app(app, embed, path=EMBED_PATH, css=EMBED_CSS, head=HEAD, footer_links=[], max_file_size="1kb")
     demo = build_chat(service, limiter, trusted)
     demo.queue(default_concurrency_limit=16, max_size=512)
-    return gr.mount_gradio_app(app, demo, path="/", css=CSS, footer_links=["api"], max_file_size="1kb")
+    return gr.mount_gradio_app(app, demo, path="/", css=CSS, head=HEAD, footer_links=["api"], max_file_size="1kb")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -36,11 +36,17 @@ def render_safety(triage: TriageResult) -> str:
             f'data-level="{triage.level.value}">{head}{body}</div>')
 
 
-def render_answer(answer: Answer) -> str:
-    """Safety box, mode badge, answer text, notice and source cards (as <details> blocks)."""
+# The chat page's script (bot/web/chat.py) gives it its aria-label and reads the answer aloud; the chat's
+# sanitizer keeps only ``type`` and ``class`` on a button, so nothing else is written here.
+READ_ALOUD = f'<button type="button" class="read-aloud">{texts.READ_ALOUD_BUTTON}</button>'
+
+
+def render_answer(answer: Answer, read_aloud: bool = False) -> str:
+    """Safety box, mode badge, answer text, notice and source cards (as <details> blocks). With
+    ``read_aloud`` the badge line carries a 朗读 button (the chat page's script makes it speak)."""
     label = texts.MODE_LABELS.get(answer.mode.value, answer.mode.value)
     parts = [render_safety(answer.triage)] if answer.triage.level != Level.NONE else []
-    parts.append(f"**【{label}】**")
+    parts.append(f"**【{label}】** {READ_ALOUD}" if read_aloud else f"**【{label}】**")
     if answer.generated_by:  # generated content carries an explicit label (标识办法, 2025-09-01)
         parts.append(f"**{_esc(texts.AI_GENERATED_LABEL.format(model=answer.generated_by))}**")
     if answer.text:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
 from knowledge.errors import StoreError
+from knowledge.normal import fold_key
 from knowledge.stores.audit import record
 from knowledge.stores.database import Database
 from knowledge.stores.models import CuratedAnswerRow, utcnow
@@ -31,6 +33,7 @@ class CuratedAnswer:
     reviewer: str
     updated_at: dt.datetime
     claim: str = ""  # the statement a verdict judges ("喝醋能软化血管"); empty without a verdict
+    review_by: dt.date | None = None  # when a curator should check it again (None: no date set)
 
     @property
     def phrasings(self) -> tuple[str, ...]:
@@ -41,11 +44,60 @@ def _to_answer(row: CuratedAnswerRow) -> CuratedAnswer:
     return CuratedAnswer(
         row.id, row.key, row.question, tuple(json.loads(row.paraphrases or "[]")), row.answer,
         tuple(json.loads(row.articles or "[]")), row.verdict or "", row.status, row.reviewer or "", row.updated_at,
-        row.claim or "",
+        row.claim or "", row.review_by.date() if row.review_by else None,
     )
 
 
 STATUSES = tuple(AnswerStatus)
+
+
+def _at_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day)
+
+
+def question_key(question: str) -> str:
+    """What makes two written questions "the same question" for an import: width, case, spacing and the
+    closing question mark or full stop do not count."""
+    return "".join(fold_key(question).split()).rstrip("?!.。")
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One reviewed Q&A for :meth:`CuratedAnswers.import_rows`: it updates the answer whose question is the
+    same (:func:`question_key`), or becomes a new one."""
+
+    question: str
+    answer: str
+    paraphrases: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()
+    verdict: str = ""
+    claim: str = ""
+    review_by: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ImportWritten:
+    answer: CuratedAnswer
+    created: bool  # False: an existing answer with the same question was updated
+
+
+def _preferred(row: CuratedAnswerRow, other: CuratedAnswerRow) -> bool:
+    """Of two answers with the same question, an import updates the published one, else the newest."""
+    live = AnswerStatus.PUBLISHED
+    return (row.status == live, row.updated_at, row.id) > (other.status == live, other.updated_at, other.id)
+
+
+def _write_import(s: Session, row: CuratedAnswerRow, item: ImportRow, actor: str, publish: bool,
+                  now: dt.datetime) -> None:
+    row.question, row.answer, row.verdict, row.claim = item.question, item.answer, item.verdict, item.claim
+    row.paraphrases = json.dumps(list(item.paraphrases), ensure_ascii=False)
+    row.articles = json.dumps(list(item.articles), ensure_ascii=False)
+    row.review_by = _at_midnight(item.review_by) if item.review_by else None
+    row.reviewer, row.updated_at = actor, now
+    if publish:
+        row.status = AnswerStatus.PUBLISHED
+    if row.id is None:
+        s.add(row)
 
 
 class CuratedAnswers:
@@ -104,13 +156,17 @@ class CuratedAnswers:
             return [_to_answer(r) for r in s.scalars(q.limit(limit))]
 
     def save_draft(self, actor: str, question: str, answer: str, paraphrases: list[str], articles: list[str],
-                   verdict: str = "", answer_id: int | None = None) -> CuratedAnswer:
-        """Create a new draft, or edit an existing answer (an edited published answer stays published)."""
+                   verdict: str = "", answer_id: int | None = None,
+                   review_by: dt.date | None = None) -> CuratedAnswer:
+        """Create a new draft, or edit an existing answer (an edited published answer stays published).
+        ``review_by`` sets the review-by date; ``None`` leaves an edited answer's date as it was."""
         fields = {
             "question": question, "answer": answer, "verdict": verdict,
             "paraphrases": json.dumps(paraphrases, ensure_ascii=False),
             "articles": json.dumps(articles, ensure_ascii=False), "reviewer": actor,
         }
+        if review_by is not None:
+            fields["review_by"] = _at_midnight(review_by)
         with self._db.session() as s, s.begin():
             if answer_id is None:
                 key = "c-" + hashlib.sha256(f"{question}|{utcnow().isoformat()}".encode()).hexdigest()[:16]
@@ -148,6 +204,41 @@ class CuratedAnswers:
             changed = _to_answer(row)
         self.local_changes += 1
         return changed
+
+    def import_rows(self, actor: str, rows: Sequence[ImportRow], publish: bool = False,
+                    source: str = "") -> list[ImportWritten]:
+        """Write a whole import in ONE transaction with ONE audit entry: all rows or, on any failure, none.
+
+        A row whose question is the same as an existing answer's updates that answer (it keeps its status
+        unless ``publish``); any other row becomes a new draft, or a published answer with ``publish``."""
+        now = utcnow()
+        with self._db.session() as s, s.begin():
+            existing: dict[str, CuratedAnswerRow] = {}
+            for row in s.scalars(select(CuratedAnswerRow)):
+                key = question_key(row.question)
+                if key not in existing or _preferred(row, existing[key]):
+                    existing[key] = row
+            written: list[tuple[CuratedAnswerRow, bool]] = []
+            for n, item in enumerate(rows):
+                key = question_key(item.question)
+                row = existing.get(key)
+                created = row is None
+                if row is None:
+                    digest = hashlib.sha256(f"{item.question}|{now.isoformat()}|{n}".encode()).hexdigest()[:16]
+                    row = existing[key] = CuratedAnswerRow(key="c-" + digest, status=AnswerStatus.DRAFT,
+                                                           origin="import")
+                _write_import(s, row, item, actor, publish, now)
+                written.append((row, created))
+            s.flush()
+            made = [f"#{r.id}" for r, c in written if c]
+            changed = [f"#{r.id}" for r, c in written if not c]
+            action = "curated.import_published" if publish else "curated.import"
+            record(s, actor, action, f"{source} ({len(written)})".strip(),
+                   f"created={len(made)} updated={len(changed)} published={publish}: "
+                   f"{' '.join(made)} | {' '.join(changed)}")
+            out = [ImportWritten(_to_answer(r), c) for r, c in written]
+        self.local_changes += 1
+        return out
 
     def revision(self) -> tuple[int, str]:
         """Changes whenever the set of published answers changes (cheap to poll)."""

@@ -45,6 +45,7 @@ class CuratedAnswerRow(Base):
     origin: Mapped[str] = mapped_column(String(16), default="curator")  # starter / curator
     reviewer: Mapped[str] = mapped_column(String(64), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    review_by: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)  # when to check it again
 
 
 class QuestionLogRow(Base):
@@ -190,3 +191,18 @@ class ChannelRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     rotated_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class RegressionRunRow(Base):
+    """One regression check of the published curated answers (knowledge/stores/regression_runs.py): when,
+    how many cases, how many still reached their answer, the failures, and the cases the next run re-asks."""
+
+    __tablename__ = "regression_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ran_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(64), default="")  # the curator, or "cli"
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+    passed: Mapped[int] = mapped_column(Integer, default=0)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    failures: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of objects
+    baseline: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of [answer id, phrasing]

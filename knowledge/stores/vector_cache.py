@@ -7,7 +7,8 @@ import hashlib
 from collections.abc import Callable
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 
 from knowledge.stores.database import Database
 from knowledge.stores.models import VectorCacheRow
@@ -45,7 +46,23 @@ class VectorCache:
         return cached
 
     def put(self, vectors: dict[str, np.ndarray], space: str) -> None:
+        """Store vectors in bulk: one query for the keys already there, then one insert for the rest
+        (a row-by-row merge took 18 s for 2,000 freshly imported answers)."""
+        rows = {_key(text): np.asarray(vec, dtype=np.float32).tobytes() for text, vec in vectors.items()}
+        try:
+            self._insert_missing(rows, space)
+        except IntegrityError:  # another replica cached some of them meanwhile: row by row, then
+            with self._db.session() as s, s.begin():
+                for key, vector in rows.items():
+                    s.merge(VectorCacheRow(text_hash=key, space=space, vector=vector))
+
+    def _insert_missing(self, rows: dict[str, bytes], space: str) -> None:
+        keys = list(rows)
         with self._db.session() as s, s.begin():
-            for text, vec in vectors.items():
-                s.merge(VectorCacheRow(text_hash=_key(text), space=space,
-                                       vector=np.asarray(vec, dtype=np.float32).tobytes()))
+            present: set[str] = set()
+            for i in range(0, len(keys), 500):
+                present.update(s.scalars(select(VectorCacheRow.text_hash).where(
+                    VectorCacheRow.space == space, VectorCacheRow.text_hash.in_(keys[i:i + 500]))))
+            fresh = [{"text_hash": k, "space": space, "vector": v} for k, v in rows.items() if k not in present]
+            if fresh:  # a text already cached in this space has the same vector: nothing to update
+                s.execute(insert(VectorCacheRow), fresh)

@@ -9,7 +9,7 @@ import html
 import gradio as gr
 
 from bot.curation.service import CuratorService
-from bot.web.console import audit, curated, dashboard, documents, posters, review, upload, words
+from bot.web.console import audit, curated, dashboard, documents, hit_test, posters, qa_import, review, upload, words
 from bot.web.console.common import Loads, T, actor
 
 _LOGOUT_JS = ("() => { fetch('/curator/logout', {method: 'POST', credentials: 'same-origin'})"
@@ -37,12 +37,16 @@ def build_console(curator: CuratorService) -> gr.Blocks:
                 review_table, review_groups = review.build(curator, loads)
             with gr.Tab(T.TAB_CURATED, id="curated"):
                 editor = curated.build(curator, loads)
+            with gr.Tab(hit_test.TAB, id="hit-test"):
+                hit_test.build(curator, loads)
             with gr.Tab(T.TAB_DASHBOARD, id="dashboard"):
                 dashboard.build(curator, loads)
             with gr.Tab(T.TAB_WORDS, id="words"):
                 words.build(curator, loads)
             with gr.Tab(posters.TAB, id="posters"):
                 posters.build(curator, loads)
+            with gr.Tab(qa_import.TAB, id="qa-io"):
+                qa_import.build(curator)
             with gr.Tab(T.TAB_AUDIT, id="audit"):
                 audit.build(curator, loads)
         review.open_in_editor(review_table, review_groups, editor, tabs)

@@ -7,6 +7,7 @@ from typing import Any
 
 import gradio as gr
 
+from bot.curation.regression import last_run_line
 from bot.curation.service import CuratorService
 from bot.web.console.common import Loads, T, actor, guarded
 from knowledge.texts import Chart as C
@@ -23,6 +24,8 @@ def build(curator: CuratorService, loads: Loads) -> None:
             reasons = "；".join(f"{reason}（{n}）" for reason, n in d.llm_reasons)
             summary += "\n\n" + T.DASH_LLM_FALLBACK.format(failed=d.llm_fallbacks, share=d.llm_fallback_share,
                                                           reasons=html.escape(reasons))
+        if d.last_regression is not None:
+            summary += "\n\n" + last_run_line(d.last_regression)
         return summary, d.per_day, d.modes, d.topics, d.keywords, d.feedback, d.channels_per_day, d.channels
 
     refresh = gr.Button(T.REFRESH)
