@@ -258,7 +258,7 @@ def curator(app: App, stats: Stats, made: Made, stop: threading.Event, every: fl
             if "成功 1 个" not in summary:
                 stats.error("curator upload not ingested")
                 continue
-            made.articles.append((time.time(), title, f"{mountain}的{mineral}在紫外灯下会发光吗？"))
+            made.articles.append((time.time(), title, f"{title}说{mountain}的{mineral}在紫外灯下会发光吗？"))
             question = f"浸泡测试第{n}号问题是什么意思？"
             answer = f"这是浸泡测试第{n}号审核解答：它只用于检查发布流程。"
             saved = client.predict("", question, "", answer, "", "", "", "全部", api_name="/save")
