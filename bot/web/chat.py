@@ -16,14 +16,17 @@ from typing import Any
 import gradio as gr
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.engine.service import AnswerService
 from bot.engine.triage import TriageResult
 from bot.engine.types import Answer, AskOptions
+from bot.web.answer_pages import page_path, snapshot
 from bot.web.ratelimit import RateLimiter, client_address
 from bot.web.render import READ_ALOUD, render_answer, render_partial, render_question
 from knowledge import texts
 from knowledge.errors import QuestionError, ServiceBusy, StoreError
+from knowledge.stores.answer_pages import AnswerPages
 
 log = logging.getLogger(__name__)
 EMBED_PATH = "/embed"
@@ -308,11 +311,17 @@ def _text(content: Any) -> str:
     return " ".join(p.get("text", "") for p in content or [] if isinstance(p, dict))
 
 
+# what the page adds around an answer: the reviewed questions to ask next and the share link
+_NOT_THE_ANSWER = re.compile(re.escape(texts.RELATED_QUESTIONS) + r"\n(?:- [^\n]*\n?)*|\["
+                             + re.escape(texts.SHARE_LINK) + r"\]\([^)]*\)")
+
+
 def history_pairs(messages: list[dict], questions: list[str]) -> list[tuple[str, str]]:
     """(question, answer) pairs of the conversation so far, using the citizen's own words. A refused
     question is kept as "" so the turns stay aligned, and never becomes history. The 朗读 button is no
     part of an answer."""
-    answers = [_text(m.get("content")).replace(READ_ALOUD, "") for m in messages if m.get("role") == "assistant"]
+    answers = [_NOT_THE_ANSWER.sub("", _text(m.get("content")).replace(READ_ALOUD, ""))
+               for m in messages if m.get("role") == "assistant"]
     return [(q, a) for q, a in zip(questions, answers, strict=False) if q]
 
 
@@ -332,6 +341,18 @@ class _Handlers:
         self.limiter = limiter
         self.trusted = trusted
         self.channel = channel
+        self.pages = AnswerPages(service.store.db) if service.store is not None else None
+
+    def link(self, answer: Answer) -> str:
+        """The answer's permanent page (relative to this site), or "" when it gets none."""
+        if self.pages is None:
+            return ""
+        try:
+            page = snapshot(self.service, self.pages, answer)
+        except (StoreError, SQLAlchemyError):
+            log.exception("could not store the answer page")
+            return ""
+        return page_path(page.id) if page is not None else ""
 
     def address(self, request: gr.Request | None) -> str:
         if request is None or request.client is None:
@@ -348,7 +369,9 @@ class _Handlers:
 
     @staticmethod
     def show_offered(offered: list[str]) -> Any:
-        return gr.update(samples=[[q] for q in offered], visible=bool(offered))
+        """``offered`` is the label ("你是不是想问：" or "你可能还想问：") and the reviewed questions."""
+        label, *questions = offered or [""]
+        return gr.update(samples=[[q] for q in questions], visible=bool(questions), label=label)
 
     def _respond(self, question: str, messages: list[dict], level: str, log_ids: list[int | None],
                  asked: list[str], request: gr.Request, offered: list[str]) -> Iterator[_Update]:
@@ -368,8 +391,9 @@ class _Handlers:
             for item in self.service.ask_stream(question, history, options):
                 if isinstance(item, Answer):
                     ids[-1] = item.log_id
-                    offered[:] = item.suggestions
-                    shown = render_answer(item, read_aloud=True)
+                    offered[:] = ([texts.DID_YOU_MEAN, *item.suggestions] if item.suggestions else
+                                  [texts.RELATED_QUESTIONS, *item.related] if item.related else [])
+                    shown = render_answer(item, read_aloud=True, link=self.link(item))
                 elif isinstance(item, TriageResult):
                     triage = item
                     shown = render_partial("", triage)

@@ -41,9 +41,10 @@ def render_safety(triage: TriageResult) -> str:
 READ_ALOUD = f'<button type="button" class="read-aloud">{texts.READ_ALOUD_BUTTON}</button>'
 
 
-def render_answer(answer: Answer, read_aloud: bool = False) -> str:
-    """Safety box, mode badge, answer text, notice and source cards (as <details> blocks). With
-    ``read_aloud`` the badge line carries a 朗读 button (the chat page's script makes it speak)."""
+def render_answer(answer: Answer, read_aloud: bool = False, link: str = "") -> str:
+    """Safety box, mode badge, answer text, notice, the reviewed questions to ask next, the answer's
+    permanent page (``link``) and source cards (as <details> blocks). With ``read_aloud`` the badge line
+    carries a 朗读 button (the chat page's script makes it speak)."""
     label = texts.MODE_LABELS.get(answer.mode.value, answer.mode.value)
     parts = [render_safety(answer.triage)] if answer.triage.level != Level.NONE else []
     parts.append(f"**【{label}】** {READ_ALOUD}" if read_aloud else f"**【{label}】**")
@@ -55,6 +56,10 @@ def render_answer(answer: Answer, read_aloud: bool = False) -> str:
         parts.append(f"*{_esc(answer.notice)}*")
     if answer.suggestions:
         parts.append(texts.DID_YOU_MEAN + "\n" + "\n".join(f"- {_esc(q)}" for q in answer.suggestions))
+    elif answer.related:
+        parts.append(texts.RELATED_QUESTIONS + "\n" + "\n".join(f"- {_esc(q)}" for q in answer.related))
+    if link:
+        parts.append(f"[{texts.SHARE_LINK}]({link})")
     for c in answer.citations:
         snippet = _esc(c.snippet)
         for sentence in c.highlights:

@@ -194,3 +194,23 @@ def test_dashboard_shows_plots(browser: Browser, live_app: LiveApp, tmp_path: Pa
     expect(page.locator("#dash-summary")).to_contain_text("个提问", timeout=30_000)
     expect(page.locator("canvas, svg.marks").first).to_be_visible(timeout=30_000)
     _shot(page, "curator-dashboard.png", tmp_path)
+
+
+def test_an_answer_links_to_its_page_and_offers_questions_to_ask_next(browser: Browser, live_app: LiveApp) -> None:
+    page = _page(browser)
+    page.goto(live_app.url + "/")
+    _ask(page, "大熊猫属于食肉动物，为什么却几乎只吃竹子？")  # a reviewed question, word for word
+    link = page.locator("#chat a", has_text=texts.SHARE_LINK).last
+    expect(link).to_be_visible(timeout=30_000)
+    offered = page.locator("#did-you-mean")
+    expect(offered).to_contain_text(texts.RELATED_QUESTIONS.rstrip("："))
+    first = offered.locator("button").first
+    next_question = first.inner_text().strip()
+    assert next_question and next_question != "大熊猫属于食肉动物，为什么却几乎只吃竹子？"
+    first.click()  # asking the offered question, as a citizen would
+    expect(page.locator("#chat")).to_contain_text(next_question, timeout=30_000)
+    href = link.get_attribute("href")
+    assert href and "/a/" in href
+    shared = browser.new_context().new_page()
+    shared.goto(live_app.url + href if href.startswith("/") else href)
+    expect(shared.locator("body")).to_contain_text("竹子")
