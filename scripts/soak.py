@@ -146,7 +146,8 @@ class App:
 
 
 def base_env(data: Path, embedder: str, llm: FlakyLLM | None) -> dict[str, str]:
-    env = {**os.environ, "ASKSCI_DATA_DIR": str(data), "ASKSCI_EMBEDDER": embedder, "PYTHONUNBUFFERED": "1",
+    env = {"MALLOC_ARENA_MAX": "2",  # as scripts/run-app.sh and docs/deployment.md run the app
+           **os.environ, "ASKSCI_DATA_DIR": str(data), "ASKSCI_EMBEDDER": embedder, "PYTHONUNBUFFERED": "1",
            "ASKSCI_RATE_QUESTIONS_PER_MINUTE": "100000", "ASKSCI_RATE_FEEDBACK_PER_MINUTE": "100000",
            "GRADIO_ANALYTICS_ENABLED": "False", "ANONYMIZED_TELEMETRY": "False"}
     if embedder == "hash":  # the hash embedder's cosines are low: open the no-answer gate
