@@ -204,7 +204,8 @@ def test_an_answer_links_to_its_page_and_offers_questions_to_ask_next(browser: B
     expect(link).to_be_visible(timeout=30_000)
     offered = page.locator("#did-you-mean")
     expect(offered).to_contain_text(texts.RELATED_QUESTIONS.rstrip("："))
-    first = offered.locator("button").first
+    first = offered.locator("button", has_text=re.compile(r"[\u4e00-\u9fff]")).first
+    expect(first).to_be_visible(timeout=30_000)  # the label and the buttons render in separate ticks
     next_question = first.inner_text().strip()
     assert next_question and next_question != "大熊猫属于食肉动物，为什么却几乎只吃竹子？"
     first.click()  # asking the offered question, as a citizen would
