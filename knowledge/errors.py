@@ -31,3 +31,8 @@ class ServiceBusy(AskScienceError):
 
 class AnswerTimeout(ServiceBusy):
     """A question ran past its time budget and was stopped."""
+
+
+class IllegalTransition(AskScienceError):
+    """A workflow step that the item's state does not allow (publishing a draft that was not submitted, an
+    author approving their own draft under four-eyes review); the message (Chinese) says why."""

@@ -96,6 +96,16 @@ class Settings(BaseSettings):
                                    "this many days (the app purges them itself, once at start and then daily).")
     review_group_threshold: float = Field(0.93, description="Query cosine above which review-queue questions group.")
 
+    # The communicator loop (tickets, assignment, four-eyes review; docs/curation.md)
+    tickets: bool = Field(True, description="Declined, 👎 and reported answers give the citizen a ticket code.")
+    ticket_due_hours: float = Field(48.0, gt=0, description="Default time an assigned expert has to answer.")
+    self_approval: bool = Field(False, description="Let the author of a reviewed answer publish it too "
+                                "(one-person teams); every self-approval is written to the audit trail.")
+    answer_webhook_url: str = Field("", description="POSTed a JSON body for each published answer with its "
+                                    "ticket codes (for platforms that notify their users themselves).")
+    answer_webhook_secret: str = Field("", description="If set, the webhook body is signed: header "
+                                       "X-AskScience-Signature = sha256=HMAC-SHA256(secret, body) in hex.")
+
     # Abuse limits (see docs/security.md)
     history_max_turns: int = Field(6, ge=0, le=50, description="Earlier turns of a conversation that are kept.")
     history_answer_chars: int = Field(2000, ge=100, description="Earlier answers are cut to this many characters.")

@@ -209,7 +209,8 @@ CURATED_EDITED = "已保存修改（#{id}，状态：{status}）。"
 CURATED_PUBLISHED = "已发布（#{id}）：下一位提出相同问题的市民就会收到这条解答。"
 CURATED_RETIRED = "已撤下（#{id}）。"
 CURATED_PICK_FIRST = "请先在列表里选中一条解答。"
-STATUS_LABELS = {"draft": "草稿", "published": "已发布", "retired": "已撤下"}
+STATUS_LABELS = {"draft": "草稿", "submitted": "待审核", "returned": "已退回", "published": "已发布",
+                 "retired": "已撤下"}
 
 
 class Console:
@@ -787,3 +788,30 @@ class HitTest:
     REGRESSION_ALL_PASSED = "全部问法都命中了自己的解答。"
     REGRESSION_NEVER = "还没有做过回归检查。"
     FAILURE_COLUMNS = ("编号", "解答的问题", "问法", "现在得到", "回答开头", "新出现")
+
+# ---- the communicator loop: tickets, roles, assignment, four-eyes review (issue 14) --------------------
+WORKFLOW_CANNOT_SUBMIT = "当前状态为「{status}」，不能提交审核：只有草稿或被退回的解答可以提交。"
+WORKFLOW_CANNOT_RETURN = "当前状态为「{status}」，不能退回：只有待审核的解答可以退回。"
+WORKFLOW_CANNOT_PUBLISH = "当前状态为「{status}」，不能发布：请先提交审核，由审核员发布。"
+WORKFLOW_FOUR_EYES = "不能审核自己撰写的解答：请由另一位审核员发布（双人审核）。"
+ACCOUNT_BAD_ROLE = "没有「{role}」这个角色，可选：{roles}"
+ACCOUNT_NO_ROLE = "账号至少要有一个角色。"
+ACCOUNT_BAD_TOPIC = "主题「{topic}」的写法不对：请用文章分类的英文名，如 health、weather。"
+ACCOUNT_LAST_ADMIN = "这是最后一个管理员账号，不能去掉它的管理员角色。"
+ROLE_LABELS = {"admin": "管理员", "curator": "科普传播员", "expert": "专家", "reviewer": "审核员"}
+TICKET_OPENED = "📮 您的提问编号：{code}。科普传播员和专家解答后，可以在「我的提问」里查看答案。"
+FORBIDDEN = "您的账号（角色：{roles}）不能做这项操作。需要时请联系管理员调整角色。"
+WORKFLOW_NOT_AN_EXPERT = "「{name}」不是可用的专家账号（不存在、已停用或没有专家角色）。"
+WORKFLOW_GROUP_GONE = "这组问题已不在待处理队列里（可能已被分派或已解答），请刷新后再试。"
+WORKFLOW_DUE_PAST = "截止时间必须晚于现在。"
+WORKFLOW_NO_ASSIGNMENT = "没有这项分派任务（或不是分派给您的）。"
+WORKFLOW_NO_ANSWER = "没有这条解答（或您无权查看）。"
+WORKFLOW_ASSIGNMENT_CLOSED = "这项分派任务已结束（已发布或已取消），不能再起草。"
+WORKFLOW_NEEDS_SUPPORT = "请关联至少一篇支持的文章，或标记为「专家意见」。"
+WORKFLOW_NEEDS_COMMENT = "退回时请写明原因，方便作者修改。"
+TICKET_STATUS = {"received": "已收到", "in_progress": "解答中", "answered": "已解答"}
+TICKET_ANSWER_WITHDRAWN = "这条解答已被撤下复核，更新后会重新显示。"
+EXPERT_OPINION = "专家意见：{name}"
+TIMELINESS_ALL = "全部"
+TIMELINESS_NO_TOPIC = "未分类"
+TIMELINESS_UNASSIGNED = "未分派"

@@ -16,8 +16,34 @@ class AnswerStatus(StrEnum):
     """Life cycle of a curated answer."""
 
     DRAFT = "draft"
+    SUBMITTED = "submitted"  # waiting for a reviewer (four-eyes review)
+    RETURNED = "returned"  # sent back by a reviewer with a comment
     PUBLISHED = "published"
     RETIRED = "retired"
+
+
+class Role(StrEnum):
+    """What a console account may do; an account may hold several roles (bot/curation/roles.py says which
+    role each action needs)."""
+
+    ADMIN = "admin"  # accounts and settings
+    CURATOR = "curator"  # 科普传播员: uploads, documents, triage and assignment, drafting
+    EXPERT = "expert"  # drafts answers to the questions assigned to them; cannot publish
+    REVIEWER = "reviewer"  # approves or returns drafts, publishes, retires
+
+
+class TicketStatus(StrEnum):
+    """A citizen's open question, as the citizen sees it under 我的提问."""
+
+    RECEIVED = "received"  # 已收到: not yet assigned
+    IN_PROGRESS = "in_progress"  # 解答中: an expert is on it
+    ANSWERED = "answered"  # 已解答: a reviewed answer is published
+
+
+class AssignmentStatus(StrEnum):
+    OPEN = "open"  # an expert is drafting (or the draft is with a reviewer)
+    DONE = "done"  # its answer was published
+    CANCELLED = "cancelled"
 
 
 class DocumentStatus(StrEnum):

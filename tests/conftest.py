@@ -45,7 +45,9 @@ def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(_env_file=None, data_dir=tmp_path / "data", embedder="hash", glossary_path=GLOSSARY)
+    # self_approval: one account publishes what it writes; four-eyes review has tests of its own
+    return Settings(_env_file=None, data_dir=tmp_path / "data", embedder="hash", glossary_path=GLOSSARY,
+                    self_approval=True)
 
 
 @pytest.fixture

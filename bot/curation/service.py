@@ -15,6 +15,8 @@ from bot.curation import regression
 from bot.curation.dashboard import DashboardData, build_dashboard
 from bot.curation.qa_io import ImportPlan, ImportResult, QaImporter
 from bot.curation.review import ReviewGroup, ReviewQueue
+from bot.curation.roles import Action, allowed
+from bot.curation.workflow import Workflow
 from bot.engine.sensitive import SensitiveFilter
 from bot.engine.service import AnswerService
 from bot.engine.types import Answer, AskOptions
@@ -29,7 +31,7 @@ from knowledge.stores.curated import CuratedAnswer
 from knowledge.stores.curation import CurationStore
 from knowledge.stores.documents import DocumentRegistry, Stored
 from knowledge.stores.regression_runs import RegressionRun, RegressionRuns
-from knowledge.types import Chunk, DocumentStatus
+from knowledge.types import AnswerStatus, Chunk, DocumentStatus, Role
 from knowledge.wordlist import Hit, WordList, parse_csv, parse_text, to_csv, to_text
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
@@ -37,6 +39,10 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 
 class NotAuthorised(AskScienceError):
     """The caller is not a logged-in, active curator."""
+
+
+class Forbidden(NotAuthorised):
+    """The account is signed in but its roles do not allow this action (HTTP 403)."""
 
 
 class CuratorInputError(AskScienceError):
@@ -96,12 +102,24 @@ class CuratorService:
         self.documents_registry = DocumentRegistry(store.db)
         self.words = words or SensitiveFilter(store.words)
         self._write_lock = threading.Lock()  # one knowledge-base change at a time
+        self.workflow = Workflow(settings, store, accounts, self.review, self.require, answers)
 
-    def require(self, actor: str | None) -> str:
-        if not self.accounts.is_active(actor):
+    def require(self, actor: str | None, action: Action = Action.CONSOLE) -> str:
+        """The actor's name if it is an active account whose roles allow ``action`` (bot/curation/roles.py);
+        :class:`NotAuthorised` for no account, :class:`Forbidden` for the wrong role."""
+        roles = self.accounts.roles_of(actor)
+        if not roles:
             raise NotAuthorised(texts.NOT_AUTHORISED)
+        if not allowed(roles, action):
+            raise Forbidden(texts.FORBIDDEN.format(roles="、".join(texts.ROLE_LABELS[r] for r in sorted(roles))))
         assert actor is not None
         return actor
+
+    def roles(self, actor: str | None) -> frozenset[Role]:
+        return self.accounts.roles_of(actor)
+
+    def can(self, actor: str | None, action: Action) -> bool:
+        return allowed(self.accounts.roles_of(actor), action)
 
     # ---- documents ---------------------------------------------------------------------------------
     def _check_upload(self, upload: Upload) -> tuple[bytes | None, str]:
@@ -139,7 +157,7 @@ class CuratorService:
         refused (type, size, unreadable), a duplicate of a document under another name (refused),
         or stored and handed to the pipeline, which says new / changed (ingested) or unchanged and
         returns the title and hash the document registry keeps."""
-        self.require(actor)
+        self.require(actor, Action.UPLOAD)
         report = IngestReport()
         stored: list[tuple[Path, bytes, str, str]] = []  # path, bytes, content hash, original name
         batch: dict[str, str] = {}  # content hash -> stored name, for twins inside one upload
@@ -198,7 +216,7 @@ class CuratorService:
 
     def documents(self, actor: str, search: str = "") -> list[DocumentInfo]:
         """Documents in the knowledge base plus retired ones, filtered by a title or file-name text."""
-        self.require(actor)
+        self.require(actor, Action.DOCUMENTS)
         upload_root = str(self.settings.upload_dir.resolve())
         starter_root = str((self.settings.starter_dir / "articles").resolve())
         found: dict[str, dict] = {}
@@ -229,12 +247,12 @@ class CuratorService:
         return sorted(out, key=lambda d: (order.get(d.status, 3), d.kind, d.name))
 
     def chunks(self, actor: str, source: str) -> list[Chunk]:
-        self.require(actor)
+        self.require(actor, Action.DOCUMENTS)
         return sorted(self.kb.find(source=source), key=lambda c: c.position)
 
     def retire_document(self, actor: str, source: str) -> int:
         """Take a document out of both indexes (its file is kept so it can be restored)."""
-        self.require(actor)
+        self.require(actor, Action.DOCUMENTS)
         with self._write_lock:
             ids = sorted(self.kb.sources().get(source, _EMPTY).all_ids)
             title = self._title_of(source)
@@ -246,7 +264,7 @@ class CuratorService:
         return len(ids)
 
     def restore_document(self, actor: str, source: str) -> IngestReport:
-        self.require(actor)
+        self.require(actor, Action.DOCUMENTS)
         with self._write_lock:
             record = self.documents_registry.get(source)
             if record is None or not record.stored_path or not Path(record.stored_path).exists():
@@ -259,7 +277,7 @@ class CuratorService:
     def release_document(self, actor: str, source: str) -> IngestReport:
         """A curator has read a held document and lets it in: it is ingested as it is (audited with the
         phrases it was held for)."""
-        self.require(actor)
+        self.require(actor, Action.DOCUMENTS)
         with self._write_lock:
             record = self.documents_registry.get(source)
             if record is None or record.status != DocumentStatus.HELD:
@@ -274,7 +292,7 @@ class CuratorService:
 
     def delete_document(self, actor: str, source: str) -> int:
         """Remove a document's chunks from both indexes and, for uploads, its stored file."""
-        self.require(actor)
+        self.require(actor, Action.DOCUMENTS)
         with self._write_lock:
             ids = sorted(self.kb.sources().get(source, _EMPTY).all_ids)
             upload_root = self.settings.upload_dir.resolve()
@@ -288,14 +306,16 @@ class CuratorService:
 
     # ---- curated answers ---------------------------------------------------------------------------
     def curated(self, actor: str, search: str = "", status: str | None = None) -> list[CuratedAnswer]:
-        self.require(actor)
+        self.require(actor, Action.CONSOLE)
         return self.store.answers.search(search or "", status or None)
 
     def save_curated(self, actor: str, question: str, answer: str, paraphrases: str = "", articles: str = "",
                      verdict: str = "", answer_id: int | None = None) -> CuratedAnswer:
         """Save a draft (new) or an edit; ``paraphrases`` one per line, ``articles`` ids separated by
         commas, spaces or new lines."""
-        self.require(actor)
+        self.require(actor, Action.DRAFT)
+        if answer_id is not None:
+            self.workflow.check_can_edit(actor, answer_id)
         question, answer = (question or "").strip(), (answer or "").strip()
         paraphrases, articles, verdict = paraphrases or "", articles or "", verdict or ""
         if not question or not answer:
@@ -307,7 +327,12 @@ class CuratorService:
         return self.store.answers.save_draft(actor, question, answer, lines, ids, verdict.strip()[:16], answer_id)
 
     def set_curated_status(self, actor: str, answer_id: int, status: str) -> CuratedAnswer:
-        self.require(actor)
+        """Publish (the four-eyes rules apply: bot/curation/workflow.py), submit, retire, or put back."""
+        if status == AnswerStatus.PUBLISHED:
+            return self.workflow.publish(actor, answer_id)
+        if status == AnswerStatus.SUBMITTED:
+            return self.workflow.submit(actor, answer_id)
+        self.require(actor, Action.RETIRE)
         return self.store.answers.set_status(actor, answer_id, status)
 
     # ---- reviewed Q&A as spreadsheets (the logic is bot/curation/qa_io.py) ----------------------------
@@ -317,34 +342,34 @@ class CuratorService:
     def import_plan(self, actor: str, upload: Upload) -> ImportPlan:
         """Dry run of an .xlsx / .csv of reviewed Q&A: every row checked, nothing written. A file that cannot
         be imported at all raises :class:`~bot.curation.qa_io.QaFileRefused` (its message is for the curator)."""
-        self.require(actor)
+        self.require(actor, Action.IMPORT)
         return self._qa().validate(upload.path, upload.name)
 
     def import_apply(self, actor: str, plan: ImportPlan, publish: bool = False) -> ImportResult:
         """Write the plan's valid rows in one transaction with one audit entry (drafts, or published)."""
-        self.require(actor)
+        self.require(actor, Action.IMPORT_PUBLISH if publish else Action.IMPORT)
         return self._qa().apply(plan, actor, publish)
 
     def export_qa(self, actor: str, kind: str = "xlsx", status: str | None = None) -> bytes:
         """All curated answers (or those with ``status``) as an .xlsx or a .csv with a BOM."""
-        self.require(actor)
+        self.require(actor, Action.EXPORT)
         return self._qa().export(self.store.answers.search("", status or None, limit=10**9), kind)
 
     def qa_template(self, actor: str, kind: str = "xlsx") -> bytes:
-        self.require(actor)
+        self.require(actor, Action.EXPORT)
         return self._qa().template(kind)
 
     # ---- review, dashboard, audit ------------------------------------------------------------------
     def review_groups(self, actor: str, days: int = 30) -> list[ReviewGroup]:
-        self.require(actor)
+        self.require(actor, Action.QUEUE)
         return self.review.groups(days)
 
     def dashboard(self, actor: str, days: int = 30) -> DashboardData:
-        self.require(actor)
+        self.require(actor, Action.DASHBOARD)
         return build_dashboard(self.store, self.kb.tokenizer.tokens, days)
 
     def audit_log(self, actor: str, limit: int = 200) -> list[AuditEntry]:
-        self.require(actor)
+        self.require(actor, Action.AUDIT)
         return self.store.audit.recent(limit)
 
     # ---- hit test and the regression of published answers ----------------------------------------
@@ -356,26 +381,26 @@ class CuratorService:
     def hit_test(self, actor: str, question: str, history: list[tuple[str, str]] | None = None) -> Answer:
         """What a citizen would get for ``question`` (after ``history``), with ``answer.trace`` saying why.
         Nothing is logged."""
-        self.require(actor)
+        self.require(actor, Action.HIT_TEST)
         return self._answer_service().ask(question, history, AskOptions(log=False, trace=True, channel="hit_test"))
 
     def regression(self, actor: str, progress: regression.Progress | None = None) -> regression.RegressionReport:
         """Re-ask every published answer's phrasings (see bot/curation/regression.py) and record the run."""
-        self.require(actor)
+        self.require(actor, Action.REGRESSION)
         return regression.run(self._answer_service(), progress, actor)
 
     def last_regression(self, actor: str) -> RegressionRun | None:
-        self.require(actor)
+        self.require(actor, Action.REGRESSION)
         return RegressionRuns(self.store.db).last()
 
     # ---- the sensitive-word list -------------------------------------------------------------------
     def word_list(self, actor: str) -> WordList:
-        self.require(actor)
+        self.require(actor, Action.WORDS)
         return self.store.words.current()
 
     def parse_words(self, actor: str, content: str, csv: bool = False) -> WordList:
         """Read a list without saving it; its ``problems`` say which lines need fixing."""
-        self.require(actor)
+        self.require(actor, Action.WORDS)
         return parse_csv(content) if csv else parse_text(content)
 
     def save_words(self, actor: str, content: str) -> WordList:
@@ -394,7 +419,7 @@ class CuratorService:
         return to_csv(wordlist) if csv else to_text(wordlist)
 
     def try_words(self, actor: str, text: str) -> list[Hit]:
-        self.require(actor)
+        self.require(actor, Action.WORDS)
         return self.words.find(text or "")
 
 

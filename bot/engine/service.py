@@ -209,6 +209,31 @@ class AnswerService:
             return False
         return self.store.questions.add_feedback(log_id, rating, redact(comment).text, report)
 
+    def open_ticket(self, log_id: int, reason: str, question: str = "", topic: str = "", channel: str = "") -> str:
+        """The ticket code for a logged question that is owed an answer (declined, 👎, reported); a question
+        keeps its first code. "" when tickets are off or the ticket cannot be stored (the answer stands)."""
+        if self.store is None or not self.settings.tickets:
+            return ""
+        try:
+            if not question:
+                logged = self.store.questions.get(log_id)
+                if logged is None:
+                    return ""
+                question, topic, channel = logged.question, logged.topic, logged.channel
+            return self.store.tickets.open(question, reason, log_id, topic, channel).code
+        except (SQLAlchemyError, StoreError):
+            log.exception("could not open a ticket")
+            return ""
+
+    def reviewed_answer_for(self, question: str) -> CuratedAnswer | None:
+        """The published reviewed answer a citizen asking ``question`` would get now, or None (a ticket whose
+        question has meanwhile been answered this way closes itself)."""
+        if self.curated is None or not question.strip():
+            return None
+        cleaned = question.strip()[: self.settings.max_question_chars]
+        hit = self.curated.decide(cleaned, self._embed_query(cleaned)).hit
+        return hit.answer if hit is not None else None
+
     def suggestions(self, limit: int = 8) -> list[tuple[str, str]]:
         """(topic, question) pairs to offer on an empty chat: one published starter question per topic."""
         if self.store is None:
@@ -325,6 +350,9 @@ class AnswerService:
                     answer.flagged, topic, answer.curated_id, answer.llm_fallback, options.channel)
             except SQLAlchemyError:  # a full disk or a database outage must not cost the citizen the answer
                 log.exception("could not log the question")
+            if answer.mode == Mode.NO_ANSWER and answer.log_id is not None and self.settings.tickets:
+                answer.ticket = self.open_ticket(answer.log_id, "no_answer", redact(cleaned).text, topic,
+                                                 options.channel)
         answer.trace = trace.finish(answer)
         yield answer
 

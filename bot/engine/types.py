@@ -94,6 +94,7 @@ class Answer:
     related: list[str] = field(default_factory=list)  # "你可能还想问：" reviewed questions to ask next
     generated_by: str = ""  # the model that wrote an LLM answer (shown with the AI-generated label)
     trace: DecisionTrace | None = None  # how the answer was decided, only with AskOptions(trace=True)
+    ticket: str = ""  # the code of the ticket opened for a declined question (我的提问)
 
     @property
     def safety(self) -> str:
@@ -105,7 +106,8 @@ class Answer:
         """Text as shown to a citizen: safety message first (number and first steps), then the answer,
         then any notice."""
         label = texts.AI_GENERATED_LABEL.format(model=self.generated_by) if self.generated_by else ""
-        parts = [p for p in (self.safety, label, self.text, self.notice) if p]
+        ticket = texts.TICKET_OPENED.format(code=self.ticket) if self.ticket else ""
+        parts = [p for p in (self.safety, label, self.text, ticket, self.notice) if p]
         return "\n\n".join(parts)
 
 

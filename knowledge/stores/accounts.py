@@ -11,6 +11,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import json
 import re
 import secrets
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from knowledge import texts
 from knowledge.stores.audit import record
 from knowledge.stores.database import Database
 from knowledge.stores.models import CuratorRow, LoginFailureRow, SessionRow, utcnow
+from knowledge.types import Role
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,32}$")
 MIN_PASSWORD = 8
@@ -52,6 +54,40 @@ def verify_password(password: str, stored: str) -> bool:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# Accounts made before roles existed (and ``accounts add`` without --role) may do what every account could
+# then: everything but drafting as an assigned expert.
+DEFAULT_ROLES = frozenset({Role.ADMIN, Role.CURATOR, Role.REVIEWER})
+TOPIC = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+
+
+def _roles(row: CuratorRow) -> frozenset[Role]:
+    if row.roles is None:
+        return DEFAULT_ROLES
+    return frozenset(Role(r) for r in json.loads(row.roles) if r in Role.__members__.values())
+
+
+def parse_roles(names: list[str] | tuple[str, ...]) -> frozenset[Role]:
+    """Role names as typed (admin, curator, expert, reviewer); an unknown name is an AccountError."""
+    out = set()
+    for name in names:
+        try:
+            out.add(Role(name.strip().lower()))
+        except ValueError:
+            raise AccountError(texts.ACCOUNT_BAD_ROLE.format(role=name, roles="、".join(Role))) from None
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    username: str
+    display_name: str
+    active: bool
+    roles: frozenset[Role]
+    topics: tuple[str, ...]
+    created_at: dt.datetime
+    has_token: bool
 
 
 @dataclass(frozen=True)
@@ -89,17 +125,105 @@ class Accounts:
         self._dummy_hash = hash_password(secrets.token_urlsafe(16))  # unknown names verify against this
 
     # ---- management ------------------------------------------------------------------------------
-    def add(self, username: str, password: str, display_name: str = "") -> None:
+    def add(self, username: str, password: str, display_name: str = "", roles: frozenset[Role] | None = None,
+            topics: tuple[str, ...] = (), actor: str = "admin-cli") -> None:
+        """A new account; without ``roles`` it gets :data:`DEFAULT_ROLES`."""
         if not USERNAME.match(username):
             raise AccountError(texts.ACCOUNT_BAD_NAME)
         if len(password) < MIN_PASSWORD:
             raise AccountError(texts.ACCOUNT_SHORT_PASSWORD.format(n=MIN_PASSWORD))
+        roles = DEFAULT_ROLES if roles is None else roles
+        if not roles:
+            raise AccountError(texts.ACCOUNT_NO_ROLE)
+        topics = self._check_topics(topics)
         with self._db.session() as s, s.begin():
             if s.get(CuratorRow, username) is not None:
                 raise AccountError(texts.ACCOUNT_EXISTS.format(name=username))
             s.add(CuratorRow(username=username, password_hash=hash_password(password),
-                             display_name=display_name.strip()[:64] or None))
-            record(s, "admin-cli", "account.add", username)
+                             display_name=display_name.strip()[:64] or None, roles=json.dumps(sorted(roles)),
+                             topics=json.dumps(list(topics))))
+            record(s, actor, "account.add", username, f"roles={','.join(sorted(roles))}")
+
+    @staticmethod
+    def _check_topics(topics: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+        clean = tuple(dict.fromkeys(t.strip().lower() for t in topics if t.strip()))
+        bad = [t for t in clean if not TOPIC.match(t)]
+        if bad:
+            raise AccountError(texts.ACCOUNT_BAD_TOPIC.format(topic=bad[0]))
+        return clean
+
+    def _existing(self, s: object, username: str) -> CuratorRow:
+        row = s.get(CuratorRow, username)  # type: ignore[attr-defined]
+        if row is None:
+            raise AccountError(texts.ACCOUNT_MISSING.format(name=username))
+        return row
+
+    def set_roles(self, username: str, roles: frozenset[Role], actor: str = "admin-cli") -> None:
+        """Replace an account's roles (at least one). Sessions stay: every action re-reads the roles."""
+        if not roles:
+            raise AccountError(texts.ACCOUNT_NO_ROLE)
+        with self._db.session() as s, s.begin():
+            row = self._existing(s, username)
+            if Role.ADMIN in _roles(row) and Role.ADMIN not in roles and self._admins(s) <= 1:
+                raise AccountError(texts.ACCOUNT_LAST_ADMIN)
+            before = ",".join(sorted(_roles(row)))
+            row.roles = json.dumps(sorted(roles))
+            record(s, actor, "account.roles", username, f"{before} → {','.join(sorted(roles))}")
+
+    def _admins(self, s: object) -> int:
+        rows = s.scalars(select(CuratorRow).where(CuratorRow.active.is_(True)))  # type: ignore[attr-defined]
+        return sum(1 for r in rows if Role.ADMIN in _roles(r))
+
+    def set_topics(self, username: str, topics: tuple[str, ...] | list[str], actor: str = "admin-cli") -> None:
+        """The topics (article categories such as health, weather) an expert answers."""
+        clean = self._check_topics(topics)
+        with self._db.session() as s, s.begin():
+            row = self._existing(s, username)
+            row.topics = json.dumps(list(clean))
+            record(s, actor, "account.topics", username, ",".join(clean))
+
+    def roles_of(self, username: str | None) -> frozenset[Role]:
+        """The roles of an active account; none for an unknown or disabled one."""
+        if not username:
+            return frozenset()
+        with self._db.session() as s:
+            row = s.get(CuratorRow, username)
+            return _roles(row) if row is not None and row.active else frozenset()
+
+    def info(self, username: str) -> AccountInfo | None:
+        with self._db.session() as s:
+            row = s.get(CuratorRow, username)
+            return self._info(row) if row is not None else None
+
+    @staticmethod
+    def _info(r: CuratorRow) -> AccountInfo:
+        return AccountInfo(r.username, r.display_name or "", r.active, _roles(r), tuple(json.loads(r.topics or "[]")),
+                           r.created_at, bool(r.api_token_hash))
+
+    def all(self) -> list[AccountInfo]:
+        with self._db.session() as s:
+            return [self._info(r) for r in s.scalars(select(CuratorRow).order_by(CuratorRow.username))]
+
+    def experts(self, topic: str = "") -> list[AccountInfo]:
+        """Active experts, those who answer ``topic`` first."""
+        found = [a for a in self.all() if a.active and Role.EXPERT in a.roles]
+        return sorted(found, key=lambda a: (topic not in a.topics if topic else False, a.username))
+
+    def issue_token(self, username: str, actor: str = "admin-cli") -> str:
+        """A new API token for the curation JSON API (the old one stops working); shown once, stored hashed."""
+        token = "ask_" + secrets.token_urlsafe(32)
+        with self._db.session() as s, s.begin():
+            row = self._existing(s, username)
+            row.api_token_hash = _token_hash(token)
+            record(s, actor, "account.token", username)
+        return token
+
+    def user_for_api_token(self, token: str | None) -> str | None:
+        if not token or len(token) > 200 or not token.startswith("ask_"):
+            return None
+        with self._db.session() as s:
+            row = s.scalars(select(CuratorRow).where(CuratorRow.api_token_hash == _token_hash(token))).first()
+            return row.username if row is not None and row.active else None
 
     def set_password(self, username: str, password: str) -> None:
         if len(password) < MIN_PASSWORD:

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from knowledge.errors import StoreError
+from knowledge import texts
+from knowledge.errors import IllegalTransition, StoreError
 from knowledge.normal import fold_key
 from knowledge.stores.audit import record
 from knowledge.stores.database import Database
 from knowledge.stores.models import CuratedAnswerRow, utcnow
+from knowledge.stores.tickets import answer_tickets
 from knowledge.types import AnswerStatus
 
 
@@ -34,6 +36,9 @@ class CuratedAnswer:
     updated_at: dt.datetime
     claim: str = ""  # the statement a verdict judges ("喝醋能软化血管"); empty without a verdict
     review_by: dt.date | None = None  # when a curator should check it again (None: no date set)
+    author: str = ""  # who wrote the current text (four-eyes review: someone else publishes it)
+    expert_opinion: str = ""  # 专家意见: the expert's public name, when the answer rests on their judgement
+    review_comment: str = ""  # why a reviewer returned it
 
     @property
     def phrasings(self) -> tuple[str, ...]:
@@ -44,7 +49,8 @@ def _to_answer(row: CuratedAnswerRow) -> CuratedAnswer:
     return CuratedAnswer(
         row.id, row.key, row.question, tuple(json.loads(row.paraphrases or "[]")), row.answer,
         tuple(json.loads(row.articles or "[]")), row.verdict or "", row.status, row.reviewer or "", row.updated_at,
-        row.claim or "", row.review_by.date() if row.review_by else None,
+        row.claim or "", row.review_by.date() if row.review_by else None, row.author or "",
+        row.expert_opinion or "", row.review_comment or "",
     )
 
 
@@ -157,16 +163,19 @@ class CuratedAnswers:
 
     def save_draft(self, actor: str, question: str, answer: str, paraphrases: list[str], articles: list[str],
                    verdict: str = "", answer_id: int | None = None,
-                   review_by: dt.date | None = None) -> CuratedAnswer:
-        """Create a new draft, or edit an existing answer (an edited published answer stays published).
+                   review_by: dt.date | None = None, expert_opinion: str | None = None) -> CuratedAnswer:
+        """Create a new draft, or edit an existing answer (an edited published answer stays published; an
+        edited submitted or returned one is a draft again and must be submitted anew).
         ``review_by`` sets the review-by date; ``None`` leaves an edited answer's date as it was."""
-        fields = {
+        fields: dict[str, object] = {
             "question": question, "answer": answer, "verdict": verdict,
             "paraphrases": json.dumps(paraphrases, ensure_ascii=False),
-            "articles": json.dumps(articles, ensure_ascii=False), "reviewer": actor,
+            "articles": json.dumps(articles, ensure_ascii=False), "reviewer": actor, "author": actor,
         }
         if review_by is not None:
             fields["review_by"] = _at_midnight(review_by)
+        if expert_opinion is not None:
+            fields["expert_opinion"] = expert_opinion.strip()[:64] or None
         with self._db.session() as s, s.begin():
             if answer_id is None:
                 key = "c-" + hashlib.sha256(f"{question}|{utcnow().isoformat()}".encode()).hexdigest()[:16]
@@ -180,6 +189,8 @@ class CuratedAnswers:
                     raise StoreError(f"curated answer {answer_id} does not exist")
                 for k, v in fields.items():
                     setattr(row, k, v)
+                if row.status in (AnswerStatus.SUBMITTED, AnswerStatus.RETURNED):
+                    row.status = AnswerStatus.DRAFT
                 row.updated_at = utcnow()
                 record(s, actor, "curated.edit", f"#{row.id} {question}", answer)
             s.flush()
@@ -188,13 +199,14 @@ class CuratedAnswers:
         return saved
 
     def set_status(self, actor: str, answer_id: int, status: str) -> CuratedAnswer:
-        """Publish, retire or return an answer to draft (one transaction with its audit entry)."""
+        """Retire an answer, return it to draft, or publish it with no four-eyes check (the workflow's
+        :meth:`publish` is the checked way); one transaction with its audit entry."""
         if status not in STATUSES:
             raise ValueError(status)
+        if status == AnswerStatus.PUBLISHED:
+            return self.publish(actor, answer_id, four_eyes=False, require_submitted=False)[0]
         with self._db.session() as s, s.begin():
-            row = s.get(CuratedAnswerRow, answer_id)
-            if row is None:
-                raise StoreError(f"curated answer {answer_id} does not exist")
+            row = self._row(s, answer_id)
             before = row.status
             row.status = status
             row.reviewer = actor
@@ -204,6 +216,71 @@ class CuratedAnswers:
             changed = _to_answer(row)
         self.local_changes += 1
         return changed
+
+    @staticmethod
+    def _row(s: Session, answer_id: int) -> CuratedAnswerRow:
+        row = s.get(CuratedAnswerRow, answer_id)
+        if row is None:
+            raise StoreError(f"curated answer {answer_id} does not exist")
+        return row
+
+    def submit(self, actor: str, answer_id: int) -> CuratedAnswer:
+        """The author hands a draft (or a returned answer) to the reviewers."""
+        with self._db.session() as s, s.begin():
+            row = self._row(s, answer_id)
+            if row.status not in (AnswerStatus.DRAFT, AnswerStatus.RETURNED):
+                raise IllegalTransition(texts.WORKFLOW_CANNOT_SUBMIT.format(
+                    status=texts.STATUS_LABELS.get(row.status, row.status)))
+            before, row.status, row.review_comment = row.status, AnswerStatus.SUBMITTED, None
+            row.updated_at = utcnow()
+            record(s, actor, "curated.submit", f"#{row.id} {row.question}", f"{before} → submitted")
+            s.flush()
+            changed = _to_answer(row)
+        self.local_changes += 1
+        return changed
+
+    def send_back(self, actor: str, answer_id: int, comment: str) -> CuratedAnswer:
+        """A reviewer returns a submitted answer to its author with a comment."""
+        with self._db.session() as s, s.begin():
+            row = self._row(s, answer_id)
+            if row.status != AnswerStatus.SUBMITTED:
+                raise IllegalTransition(texts.WORKFLOW_CANNOT_RETURN.format(
+                    status=texts.STATUS_LABELS.get(row.status, row.status)))
+            row.status, row.review_comment, row.updated_at = AnswerStatus.RETURNED, comment[:2000], utcnow()
+            record(s, actor, "curated.return", f"#{row.id} {row.question}", comment)
+            s.flush()
+            changed = _to_answer(row)
+        self.local_changes += 1
+        return changed
+
+    def publish(self, actor: str, answer_id: int, *, four_eyes: bool = True,
+                require_submitted: bool = True) -> tuple[CuratedAnswer, list[str]]:
+        """Publish an answer and, in the same transaction, answer every ticket waiting for it. Returns the
+        answer and the ticket codes answered now.
+
+        ``require_submitted``: only a submitted answer may be published. ``four_eyes``: its author may not
+        publish it. Without four-eyes review (a one-person team) a self-approval is written to the audit
+        trail as such."""
+        with self._db.session() as s, s.begin():
+            row = self._row(s, answer_id)
+            if require_submitted and row.status != AnswerStatus.SUBMITTED:
+                raise IllegalTransition(texts.WORKFLOW_CANNOT_PUBLISH.format(
+                    status=texts.STATUS_LABELS.get(row.status, row.status)))
+            own = bool(row.author) and row.author == actor
+            if four_eyes and own:
+                raise IllegalTransition(texts.WORKFLOW_FOUR_EYES)
+            before = row.status
+            row.status, row.reviewer, row.review_comment = AnswerStatus.PUBLISHED, actor, None
+            row.updated_at = utcnow()
+            codes = answer_tickets(s, row.id)
+            detail = f"{before} → published" + (" (self-approved)" if own else "")
+            if codes:
+                detail += f"; tickets {' '.join(codes)}"
+            record(s, actor, "curated.published", f"#{row.id} {row.question}", detail)
+            s.flush()
+            changed = _to_answer(row)
+        self.local_changes += 1
+        return changed, codes
 
     def import_rows(self, actor: str, rows: Sequence[ImportRow], publish: bool = False,
                     source: str = "") -> list[ImportWritten]:

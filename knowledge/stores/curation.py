@@ -10,14 +10,15 @@ from knowledge.stores.audit import AuditTrail
 from knowledge.stores.curated import CuratedAnswers
 from knowledge.stores.database import Database
 from knowledge.stores.questions import QuestionLog
+from knowledge.stores.tickets import Tickets
 from knowledge.stores.vector_cache import VectorCache
 from knowledge.stores.word_lists import WordLists
 
 
 class CurationStore:
     """``answers`` (curated answers), ``questions`` (question log and feedback), ``audit`` (the audit
-    trail), ``vectors`` (the embedding cache) and ``words`` (the sensitive-word list), over one
-    :class:`Database`."""
+    trail), ``vectors`` (the embedding cache), ``words`` (the sensitive-word list) and ``tickets``
+    (citizens' open questions and their assignments), over one :class:`Database`."""
 
     def __init__(self, url: str) -> None:
         self.db = Database(url)
@@ -26,6 +27,7 @@ class CurationStore:
         self.audit = AuditTrail(self.db)
         self.vectors = VectorCache(self.db)
         self.words = WordLists(self.db)
+        self.tickets = Tickets(self.db)
 
     def session(self) -> Session:
         return self.db.session()

@@ -46,6 +46,9 @@ class CuratedAnswerRow(Base):
     reviewer: Mapped[str] = mapped_column(String(64), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     review_by: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)  # when to check it again
+    author: Mapped[str | None] = mapped_column(String(64), nullable=True)  # who wrote the current text
+    expert_opinion: Mapped[str | None] = mapped_column(String(64), nullable=True)  # 专家意见: the expert's name
+    review_comment: Mapped[str | None] = mapped_column(Text, nullable=True)  # why a reviewer returned it
 
 
 class QuestionLogRow(Base):
@@ -81,6 +84,9 @@ class CuratorRow(Base):
     display_name: Mapped[str | None] = mapped_column(String(64), nullable=True)  # shown to citizens
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    roles: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list of knowledge.types.Role; NULL: legacy
+    topics: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list of topic keys an expert answers
+    api_token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)  # sha256 hex
 
 
 class SessionRow(Base):
@@ -206,3 +212,37 @@ class RegressionRunRow(Base):
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
     failures: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of objects
     baseline: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of [answer id, phrasing]
+
+
+class TicketRow(Base):
+    """A citizen's question that is owed an answer (knowledge/stores/tickets.py). The code is what the
+    citizen keeps; the question is redacted of personal data."""
+
+    __tablename__ = "tickets"
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)  # "Q7K-3F2"
+    question_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)  # the question-log row
+    question: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(16), default="no_answer")  # no_answer / thumbs_down / report
+    status: Mapped[str] = mapped_column(String(16), default="received", index=True)  # knowledge.types.TicketStatus
+    topic: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    channel: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    assignment_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    answer_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)  # the draft or published answer
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class AssignmentRow(Base):
+    """A group of tickets given to an expert, with a due date (knowledge/stores/tickets.py)."""
+
+    __tablename__ = "assignments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question: Mapped[str] = mapped_column(Text)  # the group's leading phrasing
+    expert: Mapped[str] = mapped_column(String(64), index=True)
+    topic: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)  # knowledge.types.AssignmentStatus
+    due_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    assigned_by: Mapped[str] = mapped_column(String(64), default="")
+    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    answer_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)  # the expert's draft
+    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)

@@ -68,6 +68,8 @@ def start_app(base: Path, env_extra: dict[str, str] | None = None) -> tuple[subp
            "GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port), "PYTHONUNBUFFERED": "1",
            # one shared app serves many tests from one address: the rate limits have tests of their own
            "ASKSCI_RATE_QUESTIONS_PER_MINUTE": "100000", "ASKSCI_RATE_FEEDBACK_PER_MINUTE": "100000",
+           # one curator account publishes what it writes: four-eyes review has tests of its own
+           "ASKSCI_SELF_APPROVAL": "1",
            **(env_extra or {})}
     subprocess.run([sys.executable, "-m", "bot.cli", "accounts", "add", CURATOR[0], "--password-stdin"],
                    input=CURATOR[1] + "\n", text=True, env=env, cwd=ROOT, check=False, capture_output=True)
