@@ -252,3 +252,26 @@ def test_an_admin_can_find_export_and_delete_what_the_log_keeps(service: AnswerS
     assert service.store.questions.get(qid) is None
     assert privacy(["export", str(qid)]) == 1
     assert any(e.action == "privacy.erase" for e in service.store.audit.recent())
+
+
+def test_a_citizen_holding_a_ticket_code_can_have_it_exported_and_deleted(
+        service: AnswerService, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from bot.cli.privacy import main as privacy
+
+    assert service.store is not None
+    asked = service.ask("我叫李四，电话13912345678，量子纠缠能用来发电报吗")
+    code = service.open_ticket(asked.log_id, "thumbs_down")  # the citizen gave 👎 and got a code
+    assert code
+    monkeypatch.setenv("ASKSCI_DATA_DIR", str(service.settings.data_dir))
+    assert privacy(["export", code.lower().replace("-", " ")]) == 0  # typed as the citizen reads it
+    exported = json.loads(capsys.readouterr().out)
+    assert exported["ticket"]["code"] == code and exported["id"] == asked.log_id
+    assert "13912345678" not in json.dumps(exported, ensure_ascii=False)
+    assert "李四" not in json.dumps(exported, ensure_ascii=False)
+    assert privacy(["delete", code, "--yes"]) == 0
+    assert service.store.tickets.get(code) is None
+    assert service.store.questions.get(asked.log_id) is None
+    assert privacy(["export", code]) == 1
+    assert {"privacy.erase", "privacy.erase_ticket"} <= {e.action for e in service.store.audit.recent()}
