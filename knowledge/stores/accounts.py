@@ -236,7 +236,7 @@ class Accounts:
             s.execute(delete(SessionRow).where(SessionRow.username == username))
             record(s, "admin-cli", "account.password", username)
 
-    def set_active(self, username: str, active: bool) -> None:
+    def set_active(self, username: str, active: bool, actor: str = "admin-cli") -> None:
         with self._db.session() as s, s.begin():
             row = s.get(CuratorRow, username)
             if row is None:
@@ -244,7 +244,7 @@ class Accounts:
             row.active = active
             if not active:
                 s.execute(delete(SessionRow).where(SessionRow.username == username))
-            record(s, "admin-cli", "account.enable" if active else "account.disable", username)
+            record(s, actor, "account.enable" if active else "account.disable", username)
 
     def list(self) -> list[tuple[str, bool, dt.datetime]]:
         with self._db.session() as s:

@@ -53,7 +53,7 @@ def test_a_reviewed_answer_reaches_a_question_asked_in_other_words(
     service, _ = started
     answer = service.ask("打疫苗会让娃得自闭症吗", options=QUIET)
     assert answer.mode == Mode.CURATED, answer.text
-    assert answer.text.startswith("「打疫苗会导致孩子得自闭症（孤独症）」——")  # the claim, then the verdict
+    assert answer.text.startswith("「打预防针会让孩子得自闭症」——")  # the claim, then the verdict
 
 
 def test_a_close_question_is_offered_as_did_you_mean(started: tuple[AnswerService, dict[str, int]]) -> None:
