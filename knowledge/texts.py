@@ -29,7 +29,8 @@ PROGRESS_FILES = "文件"
 PROGRESS_CHUNKS = "片段"
 
 # Answers
-NO_ANSWER = "知识库里暂时没有关于这个问题的可靠资料，我们不想凭空猜测。这个问题已经记录下来，科普传播员会尽快补充。"
+NO_ANSWER = ("知识库里暂时没有关于这个问题的可靠资料，我们不想凭空猜测。如果这是个科普问题，我们已经记下来，科普传播员会尽快补充；"
+             "天气、票价、办事政策这类实时信息，请以气象、交通、政务等官方渠道为准。")
 NO_ANSWER_RELATED = "你也可以看看这些相关主题：{topics}"
 EXTRACTIVE_NOTICE = "以下内容摘录自知识库中的科普文章，方括号里的数字是出处。"
 LLM_FALLBACK_NOTICE = "AI 归纳服务暂时不可用，下面改为直接摘录知识库原文。"
@@ -815,3 +816,193 @@ EXPERT_OPINION = "专家意见：{name}"
 TIMELINESS_ALL = "全部"
 TIMELINESS_NO_TOPIC = "未分类"
 TIMELINESS_UNASSIGNED = "未分派"
+
+# --- Curation JSON API (/curator/api, bot/web/curation_api.py; issue 14, items 1 and 8) ---
+API_TOKEN_REFUSED = "API 令牌无效、已被更换或账号已停用：请用 askscience accounts token 重新签发。"
+API_CSRF_REQUIRED = ("用登录状态（Cookie）调用本接口时，POST 请求必须带本站的 Origin 请求头"
+                     "或 X-Requested-With 请求头；脚本调用请改用 API 令牌。")
+API_BAD_JSON = "请求内容必须是一个 JSON 对象。"
+API_BAD_FIELD = "字段「{field}」缺失或格式不正确。"
+API_UNKNOWN_FIELD = "请求里有本接口不认识的字段，请对照接口文档检查。"
+API_BAD_QUERY = "查询参数「{name}」不正确。"
+API_NOT_AN_EXPERT = "指定的账号不是可用的专家账号（不存在、已停用或没有专家角色）。"
+API_NO_ROUTE = "没有这个接口。"
+
+
+# --- Communicator loop, the console's loop tabs (bot/web/console/assign, drafting, reviewing, accounts, timeliness,
+# freshness): what curators, experts, reviewers and administrators read ---
+class Loop:
+    """Labels of the console's loop tabs: 分派, 我的任务, 待审核, 账号, 时效, 到期复核."""
+
+    TAB_ASSIGN = "分派"
+    TAB_TASKS = "我的任务"
+    TAB_INBOX = "待审核"
+    TAB_ACCOUNTS = "账号"
+    TAB_TIMELINESS = "时效"
+    TAB_FRESHNESS = "到期复核"
+    UTC = "%Y-%m-%d %H:%M"
+
+    # 分派
+    ASSIGN_HINT = ("市民没能得到答案的提问按意思分组，每组带着市民拿到的提问编号。选中一组，挑一位专家"
+                   "（擅长这个主题的排在前面），定好截止时间后分派；之后同一意思的新提问会自动跟进这项任务。")
+    QUEUE_COLUMNS = ("问题（最近的问法）", "提问次数", "主题", "提问编号数", "提问编号", "建议专家")
+    ASSIGN_PICKED = "选中的问题"
+    ASSIGN_EXPERT = "分派给专家"
+    ASSIGN_DUE = "截止时间（UTC，如 2026-01-31 18:00）"
+    ASSIGN_BUTTON = "分派"
+    ASSIGN_DONE = "已分派给 {expert}（任务 #{id}，截止 {due} UTC）：{n} 个提问编号转为「解答中」。"
+    ASSIGN_PICK_FIRST = "请先在上面的列表里选中一组问题。"
+    ASSIGN_PICK_EXPERT = "请选择一位专家。"
+    ASSIGN_NO_EXPERTS = "还没有专家账号：请管理员在「账号」里新建一个带专家角色的账号。"
+    ASSIGN_BAD_DUE = "截止时间的格式不对，请写成 2026-01-31 18:00 这样（UTC）。"
+    ASSIGN_OPEN_TITLE = "#### 进行中的分派"
+    ASSIGNMENT_COLUMNS = ("任务", "问题", "专家", "主题", "截止时间（UTC）", "进度", "提问编号数", "解答状态")
+    OVERDUE = "⏰ 已逾期"
+    ON_TIME = "进行中"
+    NO_DRAFT = "尚未起草"
+    ASSIGNMENT_PICKED = "选中的任务"
+    REASSIGN_TO = "改派给"
+    REASSIGN_BUTTON = "改派"
+    CANCEL_BUTTON = "取消分派（提问退回队列）"
+    REASSIGNED = "任务 #{id} 已改派给 {expert}。"
+    CANCELLED = "任务 #{id} 已取消，它的提问回到待分派队列。"
+    ASSIGNMENT_PICK_FIRST = "请先在进行中的分派里选中一项任务。"
+
+    # 我的任务
+    TASKS_HINT = ("分派给您的问题。选中一项，可以看到市民的提问、他们当时得到的回复和知识库里最接近的段落；"
+                  "写好解答后保存草稿，再提交审核。审核员发布后，持有提问编号的市民就能看到答案。")
+    TASK_COLUMNS = ("任务", "问题", "专家", "截止时间（UTC）", "进度", "提问编号数", "解答状态", "审核意见")
+    TASK_QUESTIONS = "#### 市民的提问"
+    TASK_TOLD = "#### 他们当时得到的回复"
+    TASK_PASSAGES = "#### 知识库里最接近的段落"
+    TASK_NOTHING_TOLD = "（没有记录）"
+    TASK_NO_PASSAGES = "（知识库里没有相关段落：没有可引用的文章时，可以勾选「专家意见」。）"
+    TASK_PASSAGE = "- **{title}**（文章编号 {source}，相似度 {score:.2f}）：{text}"
+    TASK_RETURNED = "⚠️ 审核员退回了这条解答：{comment}"
+    FIELD_TASK = "任务编号"
+    FIELD_ANSWER_ID = "解答编号（首次保存后生成）"
+    FIELD_QUESTION = "标准问题"
+    FIELD_PHRASINGS = "其他问法（每行一个，让以后意思相同的提问也能命中这条解答）"
+    FIELD_ANSWER = "解答"
+    FIELD_ARTICLES = "引用文章编号（逗号分隔）"
+    FIELD_EXPERT_OPINION = "专家意见：没有可引用的文章，解答以我的专业判断为依据（署名公开）"
+    SAVE_DRAFT = "保存草稿"
+    SUBMIT = "提交审核"
+    DRAFT_SAVED = "草稿已保存（#{id}）。写好后请点「提交审核」。"
+    SUBMITTED = "已提交审核（#{id}）：审核员发布后，{n} 位市民就能用提问编号看到答案。"
+    TASK_PICK_FIRST = "请先在列表里选中一项任务。"
+
+    # 待审核
+    INBOX_HINT = ("专家提交的解答，最早提交的排在前面。发布前请核对内容和依据；自己写的解答要由另一位审核员发布"
+                  "（双人审核）。退回时请写明原因，作者会在「我的任务」里看到。")
+    INBOX_COLUMNS = ("编号", "问题", "作者", "依据", "提交时间（UTC）")
+    INBOX_VIEW = ("### {question}\n\n**作者：** {author}　**提问编号：** {tickets}\n\n**其他问法：** {phrasings}\n\n"
+                  "**依据：** {sources}\n\n---\n\n{answer}")
+    INBOX_NONE = "无"
+    PUBLISH = "发布"
+    RETURN = "退回"
+    RETURN_COMMENT = "退回意见（退回时必填）"
+    PUBLISHED = "已发布（#{id}）：等待这条解答的市民现在可以用提问编号看到它，意思相同的新提问也会得到它。"
+    RETURNED = "已退回（#{id}）给 {author}。"
+    INBOX_PICK_FIRST = "请先在列表里选中一条待审核的解答。"
+
+    # 账号
+    ACCOUNTS_HINT = ("管理后台账号：科普传播员分派问题，专家起草解答，审核员发布。每项修改都记入操作记录。"
+                     "停用的账号立即退出登录。")
+    ACCOUNT_COLUMNS = ("账号", "显示名", "角色", "主题", "状态", "创建时间（UTC）", "API 令牌")
+    ACCOUNT_ON = "启用"
+    ACCOUNT_OFF = "已停用"
+    TOKEN_SET = "已签发"
+    TOKEN_NONE = "—"
+    FIELD_USERNAME = "账号（字母、数字、._-，2 到 32 位）"
+    FIELD_DISPLAY = "显示名（市民可能看到，如：王老师）"
+    FIELD_PASSWORD = "初始密码（至少 8 位，新建时填写）"
+    FIELD_ROLES = "角色"
+    FIELD_TOPICS = "擅长的主题（专家）"
+    ADD = "新建账号"
+    SAVE_ROLES = "保存角色和主题"
+    DISABLE = "停用"
+    ENABLE = "启用"
+    ISSUE_TOKEN = "签发 API 令牌"
+    TOKEN_FIELD = "API 令牌（只显示这一次）"
+    ADDED = "已新建账号 {name}。"
+    ROLES_SAVED = "已更新 {name} 的角色和主题。"
+    DISABLED = "已停用 {name}，它的登录已失效。"
+    ENABLED = "已启用 {name}。"
+    TOKEN_ISSUED = "已为 {name} 签发新的 API 令牌，旧令牌立即失效。令牌只显示这一次，请马上复制保存。"
+    ACCOUNT_PICK_FIRST = "请先在列表里选中一个账号，或填写账号名。"
+
+    # 时效
+    TIMELINESS_HINT = "市民拿到提问编号后多久得到解答：按主题、按专家统计近 {days} 天的提问编号。"
+    TIMELINESS_SUMMARY = ("近 {days} 天共 {tickets} 个提问编号：未解答 {open} 个（其中逾期 {overdue} 个），"
+                          "已解答 {answered} 个；解答用时中位数 {median}，{share} 在 {due:g} 小时内解答。")
+    HOURS = "{h:g} 小时"
+    NOT_YET = "—"
+    BY_TOPIC = "各主题的提问编号"
+    BY_EXPERT = "各专家的解答用时（中位数，小时）"
+    BY_EXPERT_TICKETS = "各专家的提问编号"
+    CHART_NAME = "名称"
+    CHART_TOPIC = "主题"
+    CHART_EXPERT = "专家"
+    CHART_STATE = "状态"
+    CHART_TICKETS = "提问编号数"
+    CHART_HOURS = "用时中位数（小时）"
+    STATE_ANSWERED = "已解答"
+    STATE_OPEN = "未解答（未逾期）"
+    STATE_OVERDUE = "已逾期"
+    TIMELINESS_COLUMNS = ("分组", "名称", "提问编号", "未解答", "逾期", "已解答", "用时中位数（小时）", "按时解答比例")
+    GROUP_TOPIC = "主题"
+    GROUP_EXPERT = "专家"
+
+    # 到期复核
+    FRESHNESS_HINT = ("已发布的解答过了复核日期：请核对内容是否仍然准确，在「审核解答」里按编号修改（设新的复核日期），"
+                      "或撤下。")
+    FRESHNESS_COLUMNS = ("编号", "问题", "复核日期", "逾期天数", "最近审核人", "更新时间（UTC）")
+    FRESHNESS_NONE = "没有过了复核日期的已发布解答。"
+    FRESHNESS_COUNT = "有 {n} 条已发布的解答过了复核日期。"
+
+    # 审核解答 (the existing tab, with four-eyes review)
+    CURATED_HINT = ("新写的解答先存为草稿，提交审核后由另一位审核员发布，发布后立即生效；"
+                    "修改已发布的解答会直接更新线上内容。")
+    CURATED_SUBMIT = "提交审核"
+    CURATED_SUBMITTED = "已提交审核（#{id}）：请由另一位审核员在「待审核」里发布。"
+FOLLOW_UP_NOT_COVERED = "（资料里没有专门讲到「{term}」的情况，上面是一般情况的说明；拿不准的请咨询医生或相关专业人员。）"
+
+# --- The citizen's side of tickets: 我的提问 and the ticket API (issue 14, item 2; bot/web/tickets.py, chat.py) ---
+TICKET_NOT_FOUND = "没有找到这个编号。请核对编号是否抄写正确。"  # the same for unknown and malformed codes
+TICKET_OPENED_EMBED = (
+    "📮 您的提问编号：{code}。请记下这个编号：科普传播员和专家解答后，"
+    "在[科学问答主页](/)的「我的提问」里添加这个编号，就能看到答案。"
+)
+FEEDBACK_TICKET = "谢谢你的反馈！提问编号：{code}。科普传播员和专家会重新核实，进展可以在「我的提问」里查看。"
+REPORT_TICKET = "谢谢！已转给科普传播员核实。提问编号：{code}，进展可以在「我的提问」里查看。"
+ASK_TAB = "提问"
+MY_QUESTIONS_TAB = "我的提问"
+MY_QUESTIONS_INTRO = (
+    "这里列出这个浏览器收到过的提问编号，最新的在最上面。编号只保存在这台设备的浏览器里，不需要账号，"
+    "也不保存您的个人信息。科普传播员和专家解答并审核后，答案会显示在这里。"
+)
+MY_QUESTIONS_EMPTY = (
+    "还没有提问编号。暂时没有可靠答案的问题、点了 👎 或报告了问题的回答，都会得到一个编号，并显示在这里。"
+)
+MY_QUESTIONS_REFRESH = "刷新"
+MY_QUESTIONS_ADD_LABEL = "添加编号（例如在别的设备上收到的）"
+MY_QUESTIONS_ADD_PLACEHOLDER = "例如 Q7K-3F2"
+MY_QUESTIONS_ADD = "添加"
+MY_QUESTIONS_BAD_CODE = "编号的格式不对：编号是 6 位字母和数字，例如 Q7K-3F2。"
+MY_QUESTIONS_ADDED = "已添加编号 {code}。"
+MY_QUESTIONS_ALREADY = "编号 {code} 已经在列表里了。"
+MY_QUESTIONS_UNKNOWN = "没有找到这个编号"
+MY_QUESTIONS_REMOVE_LABEL = "移除编号 {code}"
+MY_QUESTIONS_REMOVED = "已移除编号 {code}。"
+MY_QUESTIONS_CODE = "编号 {code}"
+MY_QUESTIONS_QUESTION = "您的问题："
+MY_QUESTIONS_ANSWER = "审核后的解答"
+MY_QUESTIONS_ANSWERED_ON = "（{date} 解答）"
+MY_QUESTIONS_SOURCES = "出处："
+MY_QUESTIONS_WAITING = {
+    "received": "已收到，科普传播员会安排专家解答。",
+    "in_progress": "专家正在解答，审核通过后答案会显示在这里。",
+}
+MY_QUESTIONS_RATE_LIMITED = "查询太频繁了，请 {seconds} 秒后再点「刷新」。"
+MY_QUESTIONS_UNAVAILABLE = "暂时查不到提问的进展，请稍后再点「刷新」。"

@@ -42,6 +42,22 @@ _QUALIFIER = re.compile(r"孩子|儿童|小孩|宝宝|婴儿|幼儿|娃|学生|�
                         r"顶楼|高层|地下室|农村|山区|夜里|晚上|冬天|夏天|开车|户外|室内|家里|空腹|饭后|生的|熟的|隔夜")
 
 
+# Who a question is about, as groups of words that name the same people: a follow-up about one of them
+# ("那小孩能吃吗") is answered only by a text that names one of the group.
+WHO_GROUPS = (("孩子", "儿童", "小孩", "宝宝", "婴儿", "幼儿", "娃", "学生", "孩"), ("孕妇", "怀孕", "孕期", "哺乳"),
+              ("老人", "老年"), ("糖尿病",), ("高血压",), ("心脏病",), ("过敏",))
+
+
+def uncovered_people(question: str, answer: str, known: str = "") -> list[str]:
+    """The people or conditions ``question`` names (and ``known`` does not) that ``answer`` never mentions."""
+    out = []
+    for group in WHO_GROUPS:
+        named = next((w for w in group if w in question and w not in known), None)
+        if named and not any(w in answer for w in group):
+            out.append(named)
+    return out
+
+
 def _bigrams(text: str) -> set[str]:
     text = _PUNCT.sub("", text)
     return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())

@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.engine import safety
 from bot.engine.conversation import Resolved, bound_history, heuristic_rewrite, is_follow_up
 from bot.engine.curated_match import CuratedMatcher, MatchModel
-from bot.engine.extractive import ExtractiveComposer
+from bot.engine.extractive import ExtractiveComposer, uncovered_people
 from bot.engine.normalize import QueryNormalizer
 from bot.engine.question_kind import is_content_word
 from bot.engine.retrieval import HybridRetriever, Retrieved
@@ -296,7 +296,9 @@ class AnswerService:
         if answer is None and options.use_curated and self.curated is not None:
             decision = self.curated.decide(query, qvec)
             trace.curated(decision)
-            if decision.hit is not None:
+            if decision.hit is not None and not (resolved.subject and history
+                                                 and decision.hit.answer.answer in history[-1][1]):
+                # a follow-up asks something new: the reviewed answer the citizen has just read is not it
                 answer = self._curated_answer(decision.hit.answer, decision.hit.similarity)
                 top_score = decision.hit.similarity
             suggestions = [c.answer.question for c in decision.suggestions]
@@ -315,7 +317,7 @@ class AnswerService:
             if triage.alarm:  # the first-aid card alone: nothing is composed, so nothing streams and vanishes
                 answer = Answer("", Mode.SAFETY)
             elif evidence < threshold:
-                answer = self._no_answer(retrieved)
+                answer = self._no_answer(retrieved, threshold)
             else:
                 sources = [Source(i, s.chunk, s.score) for i, s in enumerate(retrieved.results, start=1)]
                 focus = cleaned if resolved.subject else ""
@@ -336,8 +338,12 @@ class AnswerService:
             answer.text = f"{answer.text}\n{texts.MEDICAL_DISCLAIMER}"
         if resolved.subject and answer.mode in (Mode.EXTRACTIVE, Mode.LLM, Mode.CURATED):
             # say which subject was assumed: the citizen can correct a wrong guess at once
-            answer.notice = " ".join(p for p in (texts.FOLLOW_UP_SUBJECT.format(subject=resolved.subject),
-                                                 answer.notice) if p)
+            notes = [texts.FOLLOW_UP_SUBJECT.format(subject=resolved.subject)]
+            asked_now = uncovered_people(cleaned, answer.text, known=history[-1][0] if history else "")
+            if asked_now:
+                # "那小孩能吃吗": the sources say nothing of 小孩 — say so rather than pass the general case off
+                notes.append(texts.FOLLOW_UP_NOT_COVERED.format(term="」「".join(asked_now)))
+            answer.notice = " ".join(p for p in (*notes, answer.notice) if p)
         answer.question = question
         answer.retrieval_query = query
         timings["total_ms"] = (time.perf_counter() - start) * 1000
@@ -369,7 +375,9 @@ class AnswerService:
             answer.text = f"{texts.SAFETY_FOLLOWS}\n{answer.text}"
         if triage.level == Level.PERSONAL_MEDICAL and answer.mode in (Mode.EXTRACTIVE, Mode.LLM, Mode.CURATED):
             # kept, labelled as general, after the referral: a question flagged by mistake still gets its answer
-            if safety.DOSE.search(answer.text):  # never a quoted dose presented as advice for this person
+            # never a quoted dose presented as advice for this person; a reviewed answer was written for
+            # everyone who asks this (a curator checked its figures), so it stays, labelled as general
+            if answer.mode != Mode.CURATED and safety.DOSE.search(answer.text):
                 answer.text = texts.PERSONAL_MEDICAL_WITHHELD
             else:
                 answer.text = f"{texts.PERSONAL_MEDICAL_GENERAL}{answer.text}"
@@ -383,8 +391,14 @@ class AnswerService:
         log.warning("LLM %s failed, falling back: %s", stage, reason)
         return reason
 
-    def _no_answer(self, retrieved: Retrieved) -> Answer:
-        topics = list(dict.fromkeys(s.chunk.title for s in retrieved.results[:3] if s.chunk.title))
+    def _no_answer(self, retrieved: Retrieved, threshold: float) -> Answer:
+        """The decline, with up to three articles worth a look: only those both indexes found and the dense
+        one rated close to the gate (a title that shares no word with the question is noise, not help)."""
+        near = 0.94 * threshold
+        topics = list(dict.fromkeys(
+            s.chunk.title for s in retrieved.results
+            if s.chunk.title and retrieved.keyword_scores.get(s.chunk.id, 0.0) > 0
+            and retrieved.dense_scores.get(s.chunk.id, 0.0) >= near))[:3]
         notice = texts.NO_ANSWER_RELATED.format(topics="、".join(topics)) if topics else ""
         return Answer(texts.NO_ANSWER, Mode.NO_ANSWER, notice=notice, related_topics=topics)
 
