@@ -307,15 +307,16 @@ class CuratorService:
     # ---- curated answers ---------------------------------------------------------------------------
     def curated(self, actor: str, search: str = "", status: str | None = None) -> list[CuratedAnswer]:
         self.require(actor, Action.CONSOLE)
-        return self.store.answers.search(search or "", status or None)
+        found = self.store.answers.search(search or "", status or None)
+        if not self.can(actor, Action.ASSIGNMENTS_ALL):  # an expert sees the answers they wrote, as their tasks
+            found = [a for a in found if a.author == actor]
+        return found
 
     def save_curated(self, actor: str, question: str, answer: str, paraphrases: str = "", articles: str = "",
                      verdict: str = "", answer_id: int | None = None) -> CuratedAnswer:
         """Save a draft (new) or an edit; ``paraphrases`` one per line, ``articles`` ids separated by
         commas, spaces or new lines."""
-        self.require(actor, Action.DRAFT)
-        if answer_id is not None:
-            self.workflow.check_can_edit(actor, answer_id)
+        self.workflow.require_edit(actor, answer_id)
         question, answer = (question or "").strip(), (answer or "").strip()
         paraphrases, articles, verdict = paraphrases or "", articles or "", verdict or ""
         if not question or not answer:

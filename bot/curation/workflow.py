@@ -258,6 +258,20 @@ class Workflow:
                                 round(float(r.score), 4)) for r in found.results[:5]]
         return DraftStart(view, questions, told[:5], passages, draft, articles)
 
+    def require_edit(self, actor: str, answer_id: int | None) -> None:
+        """Writing a new draft needs the drafting role; changing a live answer needs a reviewer (who need not
+        be able to draft); any other edit needs the drafting role and, for an expert, authorship."""
+        if answer_id is None:
+            self.require(actor, Action.DRAFT)
+            return
+        found = self.store.answers.get(answer_id)
+        if found is None:
+            self.require(actor, Action.DRAFT)
+            raise NotFound(texts.WORKFLOW_NO_ANSWER)
+        if found.status != AnswerStatus.PUBLISHED:
+            self.require(actor, Action.DRAFT)
+        self.check_can_edit(actor, answer_id)
+
     def check_can_edit(self, actor: str, answer_id: int) -> CuratedAnswer:
         """Editing a live answer needs a reviewer; an expert edits only their own drafts."""
         found = self.store.answers.get(answer_id)
@@ -275,10 +289,8 @@ class Workflow:
                    expert_opinion: bool = False, tickets: Sequence[str] = ()) -> CuratedAnswer:
         """Create or edit a draft; link it to an assignment (its tickets are answered when it is published)
         or to ticket codes named directly. ``expert_opinion`` marks it 专家意见 with the author's name."""
-        self.require(actor, Action.DRAFT)
+        self.require(actor, Action.CONSOLE)
         question, answer = question.strip(), answer.strip()
-        if not question or not answer:
-            raise WorkflowInputError(texts.CURATED_NEEDS_TEXT)
         if len(question) > self.settings.max_question_chars or len(answer) > 4000:
             raise WorkflowInputError(texts.CURATED_TOO_LONG)
         assignment = None
@@ -289,8 +301,9 @@ class Workflow:
                 raise WorkflowInputError(texts.WORKFLOW_ASSIGNMENT_CLOSED)
             if answer_id is None:
                 answer_id = assignment.answer_id
-        if answer_id is not None:
-            self.check_can_edit(actor, answer_id)
+        self.require_edit(actor, answer_id)
+        if not question or not answer:
+            raise WorkflowInputError(texts.CURATED_NEEDS_TEXT)
         if not articles and not expert_opinion:
             raise WorkflowInputError(texts.WORKFLOW_NEEDS_SUPPORT)
         name = ""

@@ -4,6 +4,10 @@ The gate is a plain ASGI middleware: every HTTP or websocket request to ``/curat
 except the login and logout pages, must carry a valid, unexpired session cookie. Without one a
 browser asking for the console page is sent to the login page and every other request (the
 console's Gradio API, its files, its event queue) gets HTTP 401.
+
+The curation JSON API under ``/curator/api`` (bot/web/curation_api.py) also accepts an
+``Authorization: Bearer ask_…`` API token (``askscience accounts token NAME``) instead of the cookie.
+The gate puts who was let in, and how, into the request scope (:data:`SCOPE_USER`, :data:`SCOPE_VIA`).
 """
 
 from __future__ import annotations
@@ -27,6 +31,10 @@ COOKIE = "asksci_session"
 PREFIX = "/curator"
 LOGIN = f"{PREFIX}/login"
 LOGOUT = f"{PREFIX}/logout"
+API_PREFIX = f"{PREFIX}/api"
+SCOPE_USER = "askscience.curator"  # the account name the gate let in
+SCOPE_VIA = "askscience.auth"  # how: VIA_COOKIE or VIA_TOKEN
+VIA_COOKIE, VIA_TOKEN = "cookie", "token"
 _MAX_FORM = 4096
 
 _PAGE = """<!doctype html>
@@ -80,6 +88,29 @@ def under_prefix(path: str) -> bool:
     return path == PREFIX or path.startswith(PREFIX + "/")
 
 
+def under_api(path: str) -> bool:
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
+
+
+def bearer_token(headers: list[tuple[bytes, bytes]]) -> str | None:
+    """The token of an ``Authorization: Bearer …`` header; "" for another scheme; None without the header."""
+    for name, value in headers:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").strip().partition(" ")
+            return token.strip() if scheme.lower() == "bearer" else ""
+    return None
+
+
+def identify(accounts: Accounts, path: str, headers: list[tuple[bytes, bytes]]) -> tuple[str | None, str]:
+    """Who is asking, and how: under ``/curator/api`` an ``Authorization`` header decides alone (a bad
+    token is refused even when a session cookie comes along); everywhere else only the session cookie."""
+    if under_api(path):
+        token = bearer_token(headers)
+        if token is not None:
+            return accounts.user_for_api_token(token), VIA_TOKEN
+    return accounts.user_for(session_token(headers)), VIA_COOKIE
+
+
 class CuratorGate:
     """ASGI middleware: nothing under ``/curator`` without a live curator session."""
 
@@ -90,7 +121,7 @@ class CuratorGate:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
         if scope["type"] in ("http", "websocket") and under_prefix(path) and path not in (LOGIN, LOGOUT):
-            user = await run_in_threadpool(self.accounts.user_for, session_token(scope.get("headers", [])))
+            user, via = await run_in_threadpool(identify, self.accounts, path, scope.get("headers", []))
             if user is None:
                 if scope["type"] == "websocket":
                     await send({"type": "websocket.close", "code": 4401})
@@ -98,10 +129,14 @@ class CuratorGate:
                 if scope.get("method") == "GET" and path in (PREFIX, PREFIX + "/"):
                     response: Response = RedirectResponse(LOGIN, status_code=303)
                 else:
-                    response = Response(json.dumps({"error": texts.LOGIN_REQUIRED}, ensure_ascii=False),
-                                        status_code=401, media_type="application/json")
+                    api = under_api(path)
+                    message = texts.API_TOKEN_REFUSED if via == VIA_TOKEN else texts.LOGIN_REQUIRED
+                    response = Response(json.dumps({"error": message}, ensure_ascii=False), status_code=401,
+                                        media_type="application/json",
+                                        headers={"WWW-Authenticate": "Bearer"} if api else None)
                 await response(scope, receive, send)
                 return
+            scope = {**scope, SCOPE_USER: user, SCOPE_VIA: via}
         await self.app(scope, receive, send)
 
 

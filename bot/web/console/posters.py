@@ -12,6 +12,7 @@ from typing import Any
 
 import gradio as gr
 
+from bot.curation.roles import Action
 from bot.curation.service import CuratorInputError, CuratorService
 from bot.web.answer_pages import curated_content, page_path, request_site_url, site_url
 from bot.web.console.common import Loads, actor, guarded
@@ -42,7 +43,7 @@ def make_poster(curator: CuratorService, pages: AnswerPages, renderer: PosterRen
                 title: str, ids: list[int | str], site: str, day: dt.date) -> tuple[bytes, int]:
     """The poster of the chosen published answers, in the order chosen, and its page count. Each answer gets
     its answer page (the very page a citizen who asks that question gets)."""
-    curator.require(user)
+    curator.require(user, Action.POSTERS)
     if not ids:
         raise CuratorInputError(texts.POSTER_PICK_FIRST)
     if len(ids) > MAX_ITEMS:
