@@ -195,3 +195,51 @@ def test_kill_9_while_publishing_leaves_no_half_published_answer(tmp_path: Path)
         assert a.status == latest[f"#{a.id} {a.question}"]
     assert {a.status for a in answers} <= {"published", "retired"}
     assert len(store.answers.published()) == sum(1 for a in answers if a.status == "published")
+
+
+TICKET_PUBLISHER = """
+import sys
+from knowledge.stores.curation import CurationStore
+store = CurationStore(sys.argv[1])
+print("ready", flush=True)
+i = 0
+while True:
+    draft = store.answers.save_draft("alice", f"问题{i}", f"解答{i}", [], [])
+    codes = [store.tickets.open(f"问题{i}（{k}）", "no_answer").code for k in range(3)]
+    store.tickets.link_tickets(draft.id, codes)
+    store.answers.publish("rita", draft.id, require_submitted=False)
+    i += 1
+"""
+
+
+def test_kill_9_while_publishing_leaves_each_answer_and_its_tickets_in_one_state(tmp_path: Path) -> None:
+    db = tmp_path / "curation.sqlite3"
+    url = f"sqlite:///{db}"
+    proc = subprocess.Popen([sys.executable, "-c", TICKET_PUBLISHER, url], cwd=ROOT, stdout=subprocess.PIPE,
+                            text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+
+    def published_so_far() -> int:
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+                return int(conn.execute("select count(*) from curated_answers where status = 'published'")
+                           .fetchone()[0])
+        except sqlite3.Error:
+            return 0
+
+    deadline = time.monotonic() + 120
+    while published_so_far() < 30 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+
+    store = CurationStore(url)
+    answers = store.answers.search(limit=100_000)
+    assert sum(a.status == "published" for a in answers) >= 30
+    for a in answers:
+        tickets = store.tickets.of_answer(a.id)
+        answered = {t.status == "answered" for t in tickets}
+        if a.status == "published":  # published ⇔ every ticket it answers says so, with the time
+            assert answered == {True} and all(t.answered_at for t in tickets), a
+        else:  # the draft the kill interrupted: its tickets still wait
+            assert True not in answered, a
