@@ -29,7 +29,8 @@ PROGRESS_FILES = "文件"
 PROGRESS_CHUNKS = "片段"
 
 # Answers
-NO_ANSWER = ("知识库里暂时没有关于这个问题的可靠资料，我们不想凭空猜测。如果这是个科普问题，我们已经记下来，科普传播员会尽快补充；"
+NO_ANSWER = ("知识库里暂时没有关于这个问题的可靠资料，我们不想凭空猜测。"
+             "如果这是个科普问题，我们已经记下来，科普传播员会尽快补充；"
              "天气、票价、办事政策这类实时信息，请以气象、交通、政务等官方渠道为准。")
 NO_ANSWER_RELATED = "你也可以看看这些相关主题：{topics}"
 EXTRACTIVE_NOTICE = "以下内容摘录自知识库中的科普文章，方括号里的数字是出处。"
@@ -41,6 +42,8 @@ RELATED_QUESTIONS = "你可能还想问："
 SHARE_LINK = "🔗 分享这条解答（永久链接）"
 AI_GENERATED_LABEL = "【AI 生成】本回答由人工智能（{model}）依据知识库资料生成，请注意核实。"
 FOLLOW_UP_SUBJECT = "（接着上文，按「{subject}」理解这个问题；不是这个意思的话，请把问题说完整。）"
+FOLLOW_UP_NOT_COVERED = ("（资料里没有专门讲到「{term}」的情况，上面是一般情况的说明；"
+                         "拿不准的请咨询医生或相关专业人员。）")
 SENSITIVE_REFUSED = (
     "抱歉，这个问题里有平台不能处理的内容，我们无法回答。"
     "如果你想了解的是其中的科学知识，请换一种说法再问，比如“……对身体有什么危害？”。"
@@ -966,7 +969,6 @@ class Loop:
                     "修改已发布的解答会直接更新线上内容。")
     CURATED_SUBMIT = "提交审核"
     CURATED_SUBMITTED = "已提交审核（#{id}）：请由另一位审核员在「待审核」里发布。"
-FOLLOW_UP_NOT_COVERED = "（资料里没有专门讲到「{term}」的情况，上面是一般情况的说明；拿不准的请咨询医生或相关专业人员。）"
 
 # --- The citizen's side of tickets: 我的提问 and the ticket API (issue 14, item 2; bot/web/tickets.py, chat.py) ---
 TICKET_NOT_FOUND = "没有找到这个编号。请核对编号是否抄写正确。"  # the same for unknown and malformed codes

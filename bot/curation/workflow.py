@@ -367,7 +367,9 @@ class Workflow:
             return None
         if found.status != TicketStatus.ANSWERED and self.answers is not None:
             hit = self.answers.reviewed_answer_for(found.question)
-            if hit is not None and self.tickets.close(found.code, hit.id):
+            # only an answer published (or edited) after the ticket was opened answers it: the one a citizen
+            # gave 👎 to, or any older one, is what they already had
+            if hit is not None and hit.updated_at >= found.created_at and self.tickets.close(found.code, hit.id):
                 found = self.tickets.get(found.code) or found
         if found.status != TicketStatus.ANSWERED or found.answer_id is None:
             return TicketView(found.code, found.status, found.question)

@@ -1,8 +1,10 @@
-"""The plain JSON API: ``POST /api/ask``. Validation, bounds and rate limits here; answering in the service."""
+"""The plain JSON API: ``POST /api/ask`` (and the ticket lookups of bot/web/tickets.py). Validation, bounds and
+rate limits here; answering in the service."""
 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,9 +16,13 @@ from bot.engine.service import AnswerService
 from bot.engine.types import Answer
 from bot.web.answer_pages import page_path, request_site_url, snapshot
 from bot.web.ratelimit import RateLimiter, client_address
+from bot.web.tickets import add_ticket_api
 from knowledge import texts
 from knowledge.errors import QuestionError, ServiceBusy, StoreError
 from knowledge.stores.answer_pages import AnswerPages
+
+if TYPE_CHECKING:
+    from bot.curation.workflow import Workflow
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +48,11 @@ def _link(service: AnswerService, pages: AnswerPages | None, answer: Answer, req
     return request_site_url(request) + page_path(page.id) if page is not None else None
 
 
-def add_api(app: FastAPI, service: AnswerService, limiter: RateLimiter, trusted: frozenset[str]) -> None:
+def add_api(app: FastAPI, service: AnswerService, limiter: RateLimiter, trusted: frozenset[str],
+            workflow: Workflow | None = None) -> None:
+    """``POST /api/ask``; with ``workflow`` also the citizen's ticket lookups (bot/web/tickets.py)."""
+    if workflow is not None:
+        add_ticket_api(app, workflow, limiter, trusted)
     pages = AnswerPages(service.store.db) if service.store is not None else None
 
     @app.exception_handler(RequestValidationError)
@@ -75,4 +85,5 @@ def add_api(app: FastAPI, service: AnswerService, limiter: RateLimiter, trusted:
             "citations": [{"title": c.title, "source": c.source, "snippet": c.snippet, "score": round(c.score, 4)}
                           for c in answer.citations],
             "link": _link(service, pages, answer, request),
+            "ticket": answer.ticket or None,  # a declined question's code: GET /api/tickets/{code} follows it
         })

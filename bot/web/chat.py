@@ -11,7 +11,8 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 from fastapi import FastAPI, Request
@@ -24,15 +25,26 @@ from bot.engine.types import Answer, AskOptions
 from bot.web.answer_pages import page_path, snapshot
 from bot.web.ratelimit import RateLimiter, client_address
 from bot.web.render import READ_ALOUD, render_answer, render_partial, render_question
+from bot.web.tickets import Lookup, TicketsUnavailable, lookup, remember, ticket_card
 from knowledge import texts
 from knowledge.errors import QuestionError, ServiceBusy, StoreError
 from knowledge.stores.answer_pages import AnswerPages
+from knowledge.stores.tickets import normalise_code
+
+if TYPE_CHECKING:
+    from bot.curation.workflow import Workflow
 
 log = logging.getLogger(__name__)
 EMBED_PATH = "/embed"
 EASY_CLASS = "easy"  # on <html> while the easy-reading mode is on
 EASY_STORAGE_KEY = "asksci-easy-reading"  # localStorage: "1" on, "0" off
 _CHANNEL_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")  # the channel names curators can register
+# 我的提问 keeps its codes in the browser's localStorage through gr.BrowserState. Gradio encrypts the value with
+# a secret it sends to that same page, so the secret protects nothing; it is fixed here because Gradio's
+# default (random at every start) would make every browser forget its codes after a restart, or on another
+# replica behind a balancer.
+MY_QUESTIONS_STORAGE_KEY = "asksci-my-questions"
+_MY_QUESTIONS_SECRET = "asksci-my-questions-v1"
 
 CSS = """
 .gradio-container {max-width: 860px !important; margin: auto;}
@@ -79,6 +91,24 @@ CSS = """
   color: #fff !important;}
 .gradio-container button.primary:hover, #ask:hover {background: #9a3412 !important;}
 #feedback-message:empty, #feedback-message .prose:empty {display: none;}
+#chat .ticket-code {font-size: 1.1em; letter-spacing: 0.06em; white-space: nowrap;}
+#my-questions .prose, #my-questions .prose p, #my-questions .prose li {font-size: var(--ez-ticket-text, 18px);
+  line-height: 1.7;}
+#my-questions .ticket-card {border: var(--ez-card-border, 1px solid #d1d5db); border-radius: 10px; padding: 10px 14px;
+  margin: 8px 0; overflow-wrap: anywhere;}
+#my-questions .ticket-card h3 {font-size: 1.15em; margin: 0 0 6px; letter-spacing: 0.04em;}
+#my-questions .ticket-card button {align-self: flex-start; width: auto; min-height: 44px;
+  font-size: var(--ez-ticket-button, 16px);}
+#my-questions .ticket-received {border-left: 6px solid #6b7280;}
+#my-questions .ticket-in_progress {border-left: 6px solid #d97706;}
+#my-questions .ticket-answered {border-left: 6px solid #15803d;}
+#my-questions .ticket-unknown {border-left: 6px solid #b91c1c;}
+#tabs button[role="tab"] {font-size: var(--ez-tab-text, 18px); min-height: 44px; padding: 0 16px;}
+#tabs button[role="tab"][aria-selected="true"], #tabs button[role="tab"].selected {color: #9a3412 !important;
+  border-color: #9a3412 !important; font-weight: 600;}  /* Gradio's orange is 2.8:1 on white */
+.dark #tabs button[role="tab"][aria-selected="true"], .dark #tabs button[role="tab"].selected
+  {color: #fdba74 !important; border-color: #fdba74 !important;}
+#my-questions-message:empty, #my-questions-message .prose:empty {display: none;}
 footer .show-api, footer .show-api * {color: #4b5563 !important;}
 .dark footer .show-api, .dark footer .show-api * {color: #d1d5db !important;}
 
@@ -88,7 +118,7 @@ html.easy, html.easy .dark {
   --ez-toggle-height: 52px; --ez-toggle-text: 20px; --ez-toggle-bg: #14532d; --ez-toggle-fg: #fff;
   --ez-switch-track: #fff; --ez-switch-knob: #14532d; --ez-switch-knob-at: 23px;
   --ez-read-padding: 6px 20px; --ez-read-height: 48px; --ez-read-text: 20px; --ez-card-border: 2px solid #374151;
-  --ez-embed-chrome: 176px;
+  --ez-embed-chrome: 176px; --ez-ticket-text: 22px; --ez-ticket-button: 20px; --ez-tab-text: 22px;
   --body-text-size: 20px; --text-xs: 16px; --text-sm: 18px; --text-md: 20px; --text-lg: 22px; --text-xl: 24px;
   --text-xxl: 28px; --chatbot-text-size: 22px; --input-text-size: 22px; --block-label-text-size: 18px;
   --block-title-text-size: 20px; --block-info-text-size: 18px; --checkbox-label-text-size: 20px;
@@ -312,8 +342,19 @@ def _text(content: Any) -> str:
 
 
 # what the page adds around an answer: the reviewed questions to ask next and the share link
+def _note_pattern(template: str) -> str:
+    before, after = template.split("{code}")
+    return re.escape(before) + r"[^\n]*?" + re.escape(after)
+
+
 _NOT_THE_ANSWER = re.compile(re.escape(texts.RELATED_QUESTIONS) + r"\n(?:- [^\n]*\n?)*|\["
-                             + re.escape(texts.SHARE_LINK) + r"\]\([^)]*\)")
+                             + re.escape(texts.SHARE_LINK) + r"\]\([^)]*\)|"
+                             + _note_pattern(texts.TICKET_OPENED) + "|" + _note_pattern(texts.TICKET_OPENED_EMBED))
+
+
+def ticket_note(code: str, template: str = texts.TICKET_OPENED) -> str:
+    """The line under a declined answer that gives the citizen its ticket code (Markdown, code in bold)."""
+    return template.format(code=f'<strong class="ticket-code">{code}</strong>')
 
 
 def history_pairs(messages: list[dict], questions: list[str]) -> list[tuple[str, str]]:
@@ -332,15 +373,19 @@ _COMMENT_CHARS = 1000
 
 
 class _Handlers:
-    """What both layouts do with a question, a 👍/👎 and a report. ``channel`` names the page's channel
-    from its query string (``gr.Request.query_params``)."""
+    """What both layouts do with a question, a 👍/👎 and a report, and what 我的提问 does with its codes.
+    ``channel`` names the page's channel from its query string (``gr.Request.query_params``); ``note`` is the
+    line that gives a declined question's ticket code."""
 
     def __init__(self, service: AnswerService, limiter: RateLimiter, trusted: frozenset[str],
-                 channel: Callable[[Mapping[str, str]], str]) -> None:
+                 channel: Callable[[Mapping[str, str]], str], workflow: Workflow | None = None,
+                 note: str = texts.TICKET_OPENED) -> None:
         self.service = service
         self.limiter = limiter
         self.trusted = trusted
         self.channel = channel
+        self.workflow = workflow
+        self.note = note
         self.pages = AnswerPages(service.store.db) if service.store is not None else None
 
     def link(self, answer: Answer) -> str:
@@ -360,12 +405,21 @@ class _Handlers:
         return client_address(request.client.host, list(request.headers.items()), self.trusted)
 
     def respond(self, question: str, messages: list[dict], level: str, log_ids: list[int | None], asked: list[str],
-                request: gr.Request) -> Iterator[tuple[list[dict], str, list[int | None], list[str], list[str]]]:
+                request: gr.Request) -> Iterator[tuple[list[dict], str, list[int | None], list[str], list[str],
+                                                       list[str]]]:
         """The answer as it grows; the reviewed questions to offer ("你是不是想问") go to a state that
-        :meth:`show_offered` puts on the page, so the public ``/ask`` API keeps its two outputs."""
+        :meth:`show_offered` puts on the page, and a declined question's ticket code to one that :meth:`keep`
+        adds to 我的提问, so the public ``/ask`` API keeps its two outputs."""
         offered: list[str] = []
-        for chat_update in self._respond(question, messages, level, log_ids, asked, request, offered):
-            yield (*chat_update, list(offered))
+        fresh: list[str] = []
+        for chat_update in self._respond(question, messages, level, log_ids, asked, request, offered, fresh):
+            yield (*chat_update, list(offered), list(fresh))
+
+    @staticmethod
+    def keep(fresh: list[str], codes: list[str] | None) -> Any:
+        """我的提问's codes with the ones just received, newest first. Without a new code nothing is written:
+        a 👎 given while the answer was finishing may have added one meanwhile."""
+        return remember(codes or [], fresh) if fresh else gr.skip()
 
     @staticmethod
     def show_offered(offered: list[str]) -> Any:
@@ -374,7 +428,7 @@ class _Handlers:
         return gr.update(samples=[[q] for q in questions], visible=bool(questions), label=label)
 
     def _respond(self, question: str, messages: list[dict], level: str, log_ids: list[int | None],
-                 asked: list[str], request: gr.Request, offered: list[str]) -> Iterator[_Update]:
+                 asked: list[str], request: gr.Request, offered: list[str], fresh: list[str]) -> Iterator[_Update]:
         history = history_pairs(messages, asked)
         messages = [*messages, {"role": "user", "content": render_question(question)}]
         ids, asked = [*log_ids, None], [*asked, question]
@@ -394,6 +448,9 @@ class _Handlers:
                     offered[:] = ([texts.DID_YOU_MEAN, *item.suggestions] if item.suggestions else
                                   [texts.RELATED_QUESTIONS, *item.related] if item.related else [])
                     shown = render_answer(item, read_aloud=True, link=self.link(item))
+                    if item.ticket:
+                        fresh.append(item.ticket)
+                        shown += "\n\n" + ticket_note(item.ticket, self.note)
                 elif isinstance(item, TriageResult):
                     triage = item
                     shown = render_partial("", triage)
@@ -410,25 +467,81 @@ class _Handlers:
             log.exception("answering failed")
             yield [*messages, {"role": "assistant", "content": texts.SERVICE_ERROR}], "", ids, asked
 
-    def like(self, log_ids: list[int | None], data: gr.LikeData, request: gr.Request) -> str:
-        """The thanks (or the rate-limit note) stays on the page: no toast that vanishes by itself."""
+    def like(self, log_ids: list[int | None], codes: list[str] | None, data: gr.LikeData,
+             request: gr.Request) -> tuple[str, Any]:
+        """The thanks (or the rate-limit note) stays on the page: no toast that vanishes by itself. A 👎 opens
+        a ticket (or finds the answer's) and the thanks gives its code, which joins 我的提问 (the codes are
+        written only when one is new to them)."""
         if not self.limiter.check("feedback", self.address(request)).allowed:
-            return texts.FEEDBACK_RATE_LIMITED
+            return texts.FEEDBACK_RATE_LIMITED, gr.skip()
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         answer_number = index // 2  # messages alternate: question, answer
         known = 0 <= answer_number < len(log_ids) and data.liked in (True, False)
-        if known and self.service.record_feedback(log_ids[answer_number], 1 if data.liked else -1):
-            return texts.FEEDBACK_THANKS
-        return ""
+        log_id = log_ids[answer_number] if known else None
+        if log_id is None or not self.service.record_feedback(log_id, 1 if data.liked else -1):
+            return "", gr.skip()
+        code = self.service.open_ticket(log_id, "thumbs_down") if data.liked is False else ""
+        if code:
+            return texts.FEEDBACK_TICKET.format(code=code), _with(codes, code)
+        return texts.FEEDBACK_THANKS, gr.skip()
 
-    def report(self, comment: str, log_ids: list[int | None], request: gr.Request) -> tuple[str, str]:
+    def report(self, comment: str, log_ids: list[int | None], codes: list[str] | None,
+               request: gr.Request) -> tuple[str, str, Any]:
         last = next((i for i in reversed(log_ids) if i is not None), None)
         if last is None:
-            return texts.REPORT_NOTHING, comment
+            return texts.REPORT_NOTHING, comment, gr.skip()
         if not self.limiter.check("feedback", self.address(request)).allowed:
-            return texts.FEEDBACK_RATE_LIMITED, comment
+            return texts.FEEDBACK_RATE_LIMITED, comment, gr.skip()
         self.service.record_feedback(last, 0, str(comment)[:_COMMENT_CHARS], report=True)
-        return texts.REPORT_THANKS, ""
+        code = self.service.open_ticket(last, "report")
+        if code:
+            return texts.REPORT_TICKET.format(code=code), "", _with(codes, code)
+        return texts.REPORT_THANKS, "", gr.skip()
+
+    # ---- 我的提问 -----------------------------------------------------------------------------------
+    def _cards(self, codes: list[str], request: gr.Request | None) -> tuple[list[dict], str]:
+        """The cards of these codes (``{"code", "status", "card"}``) and a message ("" when all went well).
+        A lookup counts as a question against the address's limit: codes are not to be guessed here."""
+        if not codes or self.workflow is None:
+            return [], ""
+        verdict = self.limiter.check("questions", self.address(request))
+        if not verdict.allowed:
+            return [_placeholder(c) for c in codes], texts.MY_QUESTIONS_RATE_LIMITED.format(
+                seconds=verdict.retry_after)
+        try:
+            found = lookup(self.workflow, codes)
+        except TicketsUnavailable:
+            return [_placeholder(c) for c in codes], texts.MY_QUESTIONS_UNAVAILABLE
+        return [_card(item) for item in found], ""
+
+    def my_questions(self, codes: list[str] | None, request: gr.Request) -> tuple[Any, str]:
+        """Refresh 我的提问 (the tab opened, 刷新): every code this browser keeps, newest first, with its status
+        and answer. With no code yet the list is left alone: a code may be on its way (:meth:`show`)."""
+        codes = remember(codes or [], [])
+        if not codes:
+            return gr.skip(), ""
+        return self._cards(codes, request)
+
+    def show(self, codes: list[str] | None, request: gr.Request) -> tuple[list[dict], Any]:
+        """The list again after the codes changed (a new code, one added or removed); a message only if the
+        lookup failed, so the note of what changed stays."""
+        items, problem = self._cards(remember(codes or [], []), request)
+        return items, problem or gr.skip()
+
+    @staticmethod
+    def add_code(typed: str, codes: list[str] | None) -> tuple[Any, str, str]:
+        """A code received elsewhere (another device, a phone call) joins the list (:meth:`show` redraws it)."""
+        codes = remember(codes or [], [])
+        code = normalise_code(str(typed or "").strip())
+        if code is None:
+            return gr.skip(), typed, texts.MY_QUESTIONS_BAD_CODE
+        if code in codes:
+            return gr.skip(), "", texts.MY_QUESTIONS_ALREADY.format(code=code)
+        return remember(codes, [code]), "", texts.MY_QUESTIONS_ADDED.format(code=code)
+
+    @staticmethod
+    def remove_code(code: str, codes: list[str] | None) -> tuple[list[str], str]:
+        return [c for c in codes or [] if c != code], texts.MY_QUESTIONS_REMOVED.format(code=code)
 
     @staticmethod
     def pick_example(evt: gr.SelectData) -> str:
@@ -442,6 +555,22 @@ class _Handlers:
     @staticmethod
     def new_chat() -> tuple[list, list, list, str, Any, str]:
         return [], [], [], "", gr.update(samples=[], visible=False), ""
+
+
+def _with(codes: list[str] | None, code: str) -> Any:
+    """The codes with ``code`` first, or no update when it is already the newest (nothing to redraw)."""
+    codes = list(codes or [])
+    return gr.skip() if codes[:1] == [code] else remember(codes, [code])
+
+
+def _card(item: Lookup) -> dict:
+    return {"code": item.code, "status": str(item.ticket["status"]) if item.ticket is not None else "unknown",
+            "card": ticket_card(item)}
+
+
+def _placeholder(code: str) -> dict:
+    """A code whose status could not be looked up just now: listed, without a status."""
+    return {"code": code, "status": "", "card": f"### {texts.MY_QUESTIONS_CODE.format(code=f'`{code}`')}"}
 
 
 def _examples(service: AnswerService) -> list[dict]:
@@ -470,63 +599,114 @@ def _did_you_mean() -> gr.Dataset:
 
 
 def _wire(h: _Handlers, *, box: gr.Textbox, send: gr.Button, chat: gr.Chatbot, level: Any, log_ids: gr.State,
-          asked: gr.State, did_you_mean: gr.Dataset, clear: gr.Button, feedback: gr.Markdown, api: bool) -> None:
+          asked: gr.State, did_you_mean: gr.Dataset, clear: gr.Button, feedback: gr.Markdown, codes: Any,
+          api: bool) -> None:
+    """``codes`` holds the ticket codes this browser has seen (gr.BrowserState on the page, a plain state in
+    the embed)."""
     offered = gr.State([])
-    io = ([box, chat, level, log_ids, asked], [chat, box, log_ids, asked, offered])
-    send.click(h.respond, *io, concurrency_limit=16, api_name="ask" if api else False).then(
-        h.show_offered, offered, did_you_mean, api_name=False)
-    box.submit(h.respond, *io, concurrency_limit=16, api_name=False).then(
-        h.show_offered, offered, did_you_mean, api_name=False)
-    chat.example_select(h.pick_example, None, box, api_name=False).then(
-        h.respond, *io, concurrency_limit=16, api_name=False).then(
-        h.show_offered, offered, did_you_mean, api_name=False)
-    chat.like(h.like, [log_ids], feedback, api_name=False)
-    did_you_mean.click(h.pick_suggestion, did_you_mean, box, api_name=False).then(
-        h.respond, *io, concurrency_limit=16, api_name=False).then(
-        h.show_offered, offered, did_you_mean, api_name=False)
+    fresh = gr.State([])
+    io = ([box, chat, level, log_ids, asked], [chat, box, log_ids, asked, offered, fresh])
+
+    def answered(event: Any) -> None:
+        event.then(h.show_offered, offered, did_you_mean, api_name=False)
+        event.then(h.keep, [fresh, codes], codes, api_name=False)
+
+    answered(send.click(h.respond, *io, concurrency_limit=16, api_name="ask" if api else False))
+    answered(box.submit(h.respond, *io, concurrency_limit=16, api_name=False))
+    answered(chat.example_select(h.pick_example, None, box, api_name=False).then(
+        h.respond, *io, concurrency_limit=16, api_name=False))
+    chat.like(h.like, [log_ids, codes], [feedback, codes], api_name=False)
+    answered(did_you_mean.click(h.pick_suggestion, did_you_mean, box, api_name=False).then(
+        h.respond, *io, concurrency_limit=16, api_name=False))
     cleared = [chat, log_ids, asked, box, did_you_mean, feedback]
     clear.click(h.new_chat, None, cleared, api_name=False)
     chat.clear(h.new_chat, None, cleared, api_name=False)  # the chat's own trash button starts afresh too
 
 
-def build_chat(service: AnswerService, limiter: RateLimiter, trusted: frozenset[str]) -> gr.Blocks:
-    """The citizen page at ``/``. Mount it with ``css=CSS, head=HEAD``."""
-    h = _Handlers(service, limiter, trusted, page_channel)
+def _my_questions(h: _Handlers, codes: gr.BrowserState, tab: gr.Tab) -> None:
+    """The 我的提问 tab: the codes this browser has seen, newest first, each with its status and, once
+    answered, the reviewed answer and its sources; a refresh button and a box for a code from elsewhere."""
+    gr.Markdown(texts.MY_QUESTIONS_INTRO, elem_id="my-questions-intro")
+    with gr.Row(equal_height=True):
+        typed = gr.Textbox(label=texts.MY_QUESTIONS_ADD_LABEL, placeholder=texts.MY_QUESTIONS_ADD_PLACEHOLDER,
+                           max_lines=1, max_length=32, scale=3, min_width=160, elem_id="my-questions-code")
+        add = gr.Button(texts.MY_QUESTIONS_ADD, scale=1, min_width=80, elem_id="my-questions-add")
+        refresh = gr.Button(texts.MY_QUESTIONS_REFRESH, scale=1, min_width=80, elem_id="my-questions-refresh")
+    message = gr.Markdown(elem_id="my-questions-message")
+    items = gr.State([])
+
+    @gr.render(inputs=items)
+    def cards(shown: list[dict]) -> None:
+        if not shown:
+            gr.Markdown(texts.MY_QUESTIONS_EMPTY, elem_classes=["ticket-empty"])
+            return
+        for item in shown:
+            code = str(item["code"])
+            with gr.Column(elem_classes=["ticket-card", f"ticket-{item.get('status') or 'pending'}"],
+                           key=f"ticket-{code}"):
+                gr.Markdown(item["card"], elem_classes=["ticket-text"])
+                remove = gr.Button(texts.MY_QUESTIONS_REMOVE_LABEL.format(code=code), size="sm",
+                                   variant="secondary", elem_classes=["ticket-remove"], key=f"remove-{code}")
+                remove.click(partial(h.remove_code, code), codes, [codes, message], api_name=False)
+
+    # Whatever changes the codes (an answer's ticket, a 👎, a report, a code added or removed) redraws the list
+    # from the codes as they are then; opening the tab and 刷新 fetch the latest status.
+    codes.change(h.show, codes, [items, message], api_name=False)
+    tab.select(h.my_questions, codes, [items, message], api_name=False)
+    refresh.click(h.my_questions, codes, [items, message], api_name=False)
+    add.click(h.add_code, [typed, codes], [codes, typed, message], api_name=False)
+    typed.submit(h.add_code, [typed, codes], [codes, typed, message], api_name=False)
+
+
+def build_chat(service: AnswerService, limiter: RateLimiter, trusted: frozenset[str],
+               workflow: Workflow | None = None) -> gr.Blocks:
+    """The citizen page at ``/``. Mount it with ``css=CSS, head=HEAD``. With ``workflow`` it has the
+    我的提问 tab (the tickets this browser has seen)."""
+    h = _Handlers(service, limiter, trusted, page_channel, workflow)
     examples = _examples(service)
     hours = int(service.settings.file_cache_hours * 3600)
     with gr.Blocks(title=texts.PAGE_TITLE, delete_cache=(hours, hours)) as demo:
         with gr.Row(equal_height=True, elem_id="top-bar"):
             gr.Markdown(texts.PAGE_INTRO, elem_id="intro")
             gr.HTML(_TOGGLE, elem_id="easy-reading", js_on_load=None, min_width=240)
-        chat = gr.Chatbot(label=texts.CHAT_LABEL, height=520, elem_id="chat", examples=examples or None,
-                          feedback_options=("Like", "Dislike"), sanitize_html=True, buttons=_CHAT_BUTTONS)
-        feedback = gr.Markdown(elem_id="feedback-message")
-        log_ids = gr.State([])
-        asked = gr.State([])
-        box, send = _question_row()
-        did_you_mean = _did_you_mean()
-        with gr.Row():
-            level = gr.Radio(texts.READING_LEVELS, value=texts.DEFAULT_READING_LEVEL, label=texts.READING_LEVEL,
-                             scale=3)
-            clear = gr.Button(texts.NEW_CHAT, scale=1, min_width=80)
-        gr.Markdown(texts.LLM_MODE_NOTE if service.llm is not None else texts.EXTRACTIVE_MODE_NOTE,
-                    elem_id="mode-note")
-        with gr.Accordion(texts.REPORT_TITLE, open=False, elem_id="report"):
-            comment = gr.Textbox(label=texts.REPORT_COMMENT, max_length=_COMMENT_CHARS, elem_id="report-comment")
-            report_btn = gr.Button(texts.REPORT_BUTTON, elem_id="report-send")
-            report_msg = gr.Markdown(elem_id="report-message")
+        codes = gr.BrowserState([], storage_key=MY_QUESTIONS_STORAGE_KEY, secret=_MY_QUESTIONS_SECRET)
+        with gr.Tabs(elem_id="tabs"):
+            with gr.Tab(texts.ASK_TAB, id="ask-tab", elem_id="ask-tab"):
+                chat = gr.Chatbot(label=texts.CHAT_LABEL, height=520, elem_id="chat", examples=examples or None,
+                                  feedback_options=("Like", "Dislike"), sanitize_html=True, buttons=_CHAT_BUTTONS)
+                feedback = gr.Markdown(elem_id="feedback-message")
+                log_ids = gr.State([])
+                asked = gr.State([])
+                box, send = _question_row()
+                did_you_mean = _did_you_mean()
+                with gr.Row():
+                    level = gr.Radio(texts.READING_LEVELS, value=texts.DEFAULT_READING_LEVEL,
+                                     label=texts.READING_LEVEL, scale=3)
+                    clear = gr.Button(texts.NEW_CHAT, scale=1, min_width=80)
+                gr.Markdown(texts.LLM_MODE_NOTE if service.llm is not None else texts.EXTRACTIVE_MODE_NOTE,
+                            elem_id="mode-note")
+                with gr.Accordion(texts.REPORT_TITLE, open=False, elem_id="report"):
+                    comment = gr.Textbox(label=texts.REPORT_COMMENT, max_length=_COMMENT_CHARS,
+                                         elem_id="report-comment")
+                    report_btn = gr.Button(texts.REPORT_BUTTON, elem_id="report-send")
+                    report_msg = gr.Markdown(elem_id="report-message")
+            if workflow is not None:
+                with gr.Tab(texts.MY_QUESTIONS_TAB, id="my-questions-tab", elem_id="my-questions") as mine:
+                    _my_questions(h, codes, mine)
         gr.Markdown(texts.CURATOR_LINK)
         _ai_footer(service)
         _wire(h, box=box, send=send, chat=chat, level=level, log_ids=log_ids, asked=asked,
-              did_you_mean=did_you_mean, clear=clear, feedback=feedback, api=True)
-        report_btn.click(h.report, [comment, log_ids], [report_msg, comment], api_name=False)
+              did_you_mean=did_you_mean, clear=clear, feedback=feedback, codes=codes, api=True)
+        report_btn.click(h.report, [comment, log_ids, codes], [report_msg, comment, codes], api_name=False)
     return demo
 
 
 def build_embed(service: AnswerService, limiter: RateLimiter, trusted: frozenset[str]) -> gr.Blocks:
     """The compact chat for other sites' iframes (``/embed?channel=NAME``, fits 360×560): no header or
-    intro, the same answering, questions logged as ``embed:NAME``. Mount it with ``css=EMBED_CSS, head=HEAD``."""
-    h = _Handlers(service, limiter, trusted, embed_channel)
+    intro, the same answering, questions logged as ``embed:NAME``. A declined question's reply gives its
+    ticket code and points to the main page's 我的提问 (an iframe's storage is not the main page's).
+    Mount it with ``css=EMBED_CSS, head=HEAD``."""
+    h = _Handlers(service, limiter, trusted, embed_channel, note=texts.TICKET_OPENED_EMBED)
     hours = int(service.settings.file_cache_hours * 3600)
     with gr.Blocks(title=texts.PAGE_TITLE, delete_cache=(hours, hours), fill_height=True) as demo:
         with gr.Row(elem_id="embed-bar", equal_height=True):
@@ -540,5 +720,6 @@ def build_embed(service: AnswerService, limiter: RateLimiter, trusted: frozenset
         box, send = _question_row()
         _ai_footer(service)
         _wire(h, box=box, send=send, chat=chat, level=gr.State(texts.DEFAULT_READING_LEVEL), log_ids=gr.State([]),
-              asked=gr.State([]), did_you_mean=did_you_mean, clear=clear, feedback=feedback, api=False)
+              asked=gr.State([]), did_you_mean=did_you_mean, clear=clear, feedback=feedback, codes=gr.State([]),
+              api=False)
     return demo

@@ -196,7 +196,7 @@ def extras_of(answer: Answer) -> dict[str, Any]:
                       for c in answer.citations],
         "mode": answer.mode.value,
         "safety": answer.triage.as_dict(),
-        "ticket": None,  # follow-up tickets are not built yet
+        "ticket": answer.ticket or None,  # a declined question's ticket code (GET /api/tickets/{code})
     }
 
 

@@ -1,4 +1,4 @@
-"""The 审核解答 tab: write, edit, publish and retire reviewed answers."""
+"""The 审核解答 tab: write, edit, submit for review, publish and retire reviewed answers."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def build(curator: CuratorService, loads: Loads) -> list[Any]:
     def clear_editor() -> tuple[str, ...]:
         return "", "", "", "", "", ""
 
-    gr.Markdown(T.CURATED_HINT)
+    gr.Markdown(texts.Loop.CURATED_HINT)
     with gr.Row():
         search = gr.Textbox(label=T.SEARCH, scale=3)
         status = gr.Dropdown([T.STATUS_ALL, *texts.STATUS_LABELS.values()], value=T.STATUS_ALL,
@@ -78,6 +78,7 @@ def build(curator: CuratorService, loads: Loads) -> list[Any]:
     with gr.Row():
         new_btn = gr.Button(T.NEW)
         save_btn = gr.Button(T.SAVE, elem_id="curated-save")
+        submit_btn = gr.Button(texts.Loop.CURATED_SUBMIT, elem_id="curated-submit")
         publish_btn = gr.Button(T.PUBLISH, variant="primary", elem_id="curated-publish")
         retire_btn = gr.Button(T.RETIRE, variant="stop")
     message = gr.Markdown(elem_id="curated-message")
@@ -89,6 +90,8 @@ def build(curator: CuratorService, loads: Loads) -> list[Any]:
     table.select(pick_curated, [ids, search, status], editor)
     new_btn.click(clear_editor, None, editor)
     save_btn.click(save, [*editor, search, status], [message, *editor, *listing])
+    submit_btn.click(set_status(AnswerStatus.SUBMITTED, texts.Loop.CURATED_SUBMITTED), [f_id, search, status],
+                     [message, *listing], api_name="submit_curated")
     publish_btn.click(set_status(AnswerStatus.PUBLISHED, texts.CURATED_PUBLISHED), [f_id, search, status],
                       [message, *listing], api_name="publish")
     retire_btn.click(set_status(AnswerStatus.RETIRED, texts.CURATED_RETIRED), [f_id, search, status],
