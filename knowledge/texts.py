@@ -802,6 +802,7 @@ ACCOUNT_BAD_ROLE = "没有「{role}」这个角色，可选：{roles}"
 ACCOUNT_NO_ROLE = "账号至少要有一个角色。"
 ACCOUNT_BAD_TOPIC = "主题「{topic}」的写法不对：请用文章分类的英文名，如 health、weather。"
 ACCOUNT_LAST_ADMIN = "这是最后一个管理员账号，不能去掉它的管理员角色。"
+ACCOUNT_LAST_ADMIN_DISABLE = "这是最后一个管理员账号，不能停用：请先给另一个账号管理员角色。"
 ROLE_LABELS = {"admin": "管理员", "curator": "科普传播员", "expert": "专家", "reviewer": "审核员"}
 TICKET_OPENED = "📮 您的提问编号：{code}。科普传播员和专家解答后，可以在「我的提问」里查看答案。"
 FORBIDDEN = "您的账号（角色：{roles}）不能做这项操作。需要时请联系管理员调整角色。"

@@ -406,18 +406,17 @@ class Workflow:
         due = self.settings.ticket_due_hours
 
         def row(name: str, items: list[Ticket]) -> TimelinessRow:
+            def limit(t: Ticket) -> dt.datetime:  # the assignment's own due time, else the default
+                a = assignments.get(t.assignment_id) if t.assignment_id is not None else None
+                return a.due_at if a is not None else t.created_at + dt.timedelta(hours=due)
+
             answered = [t for t in items if t.status == TicketStatus.ANSWERED and t.answered_at]
             hours = [(t.answered_at - t.created_at).total_seconds() / 3600 for t in answered if t.answered_at]
-            overdue = 0
-            for t in items:
-                if t.status == TicketStatus.ANSWERED:
-                    continue
-                a = assignments.get(t.assignment_id) if t.assignment_id is not None else None
-                limit = a.due_at if a is not None else t.created_at + dt.timedelta(hours=due)
-                overdue += limit < now
+            in_time = sum(1 for t in answered if t.answered_at and t.answered_at <= limit(t))
+            overdue = sum(1 for t in items if t.status != TicketStatus.ANSWERED and limit(t) < now)
             return TimelinessRow(name, len(items), len(items) - len(answered), overdue, len(answered),
                                  round(statistics.median(hours), 1) if hours else None,
-                                 round(sum(h <= due for h in hours) / len(hours), 3) if hours else None)
+                                 round(in_time / len(answered), 3) if answered else None)
 
         by_topic: dict[str, list[Ticket]] = {}
         by_expert: dict[str, list[Ticket]] = {}

@@ -241,6 +241,10 @@ class Accounts:
             row = s.get(CuratorRow, username)
             if row is None:
                 raise AccountError(texts.ACCOUNT_MISSING.format(name=username))
+            # the console may not lock every admin out; the server's own command line (admin-cli) may
+            last_admin = row.active and Role.ADMIN in _roles(row) and self._admins(s) <= 1
+            if actor != "admin-cli" and not active and last_admin:
+                raise AccountError(texts.ACCOUNT_LAST_ADMIN_DISABLE)
             row.active = active
             if not active:
                 s.execute(delete(SessionRow).where(SessionRow.username == username))

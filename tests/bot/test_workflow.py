@@ -133,6 +133,11 @@ def test_the_whole_loop_answers_the_citizen_who_asked(loop) -> None:
     assert sorted(payload["tickets"]) == sorted([declined.ticket, again.ticket])
     assert signed == signature("s3cret", json.dumps(payload, ensure_ascii=False).encode())
 
+    figures = flow.timeliness("alice")
+    assert (figures.total.tickets, figures.total.answered, figures.total.open, figures.total.overdue) == (2, 2, 0, 0)
+    assert figures.total.within_due_share == 1.0 and figures.total.median_hours is not None
+    assert [r.name for r in figures.by_expert] == ["erin"]
+
     service.curated.refresh(force=True)
     later = service.ask(ASKED)
     assert later.mode == Mode.CURATED and "冷光" in later.text and not later.ticket
@@ -198,3 +203,15 @@ def test_another_experts_assignment_is_not_visible(loop) -> None:
     assert curator.workflow.assignments("ed") == []
     with pytest.raises(NotFound):
         curator.workflow.start_draft("ed", assignment.id)
+
+
+def test_the_last_admin_can_be_neither_disabled_nor_demoted(loop) -> None:
+    from knowledge.stores.accounts import AccountError
+
+    _, curator, _ = loop
+    with pytest.raises(AccountError):
+        curator.accounts.set_active("adam", False, actor="adam")  # from the console
+    with pytest.raises(AccountError):
+        curator.accounts.set_roles("adam", frozenset({Role.CURATOR}))
+    curator.accounts.set_roles("rita", frozenset({Role.REVIEWER, Role.ADMIN}))
+    curator.accounts.set_active("adam", False, actor="rita")  # another admin remains
