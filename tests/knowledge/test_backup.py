@@ -25,6 +25,7 @@ from knowledge.index.embedders import HashEmbedder
 from knowledge.index.vector_store import AskScienceEmbeddingFunction, collection_name, make_client
 from knowledge.settings import Settings
 from knowledge.stores.models import (
+    AssignmentRow,
     AuditRow,
     Base,
     CuratedAnswerRow,
@@ -32,6 +33,7 @@ from knowledge.stores.models import (
     DocumentRow,
     FeedbackRow,
     QuestionLogRow,
+    TicketRow,
     VectorCacheRow,
     create_schema,
 )
@@ -87,6 +89,12 @@ def _fill_database(url: str, upload: Path) -> None:
              "stored_path": str(upload), "content_hash": "h" * 64, "updated_by": "alice", "updated_at": T0}])
         conn.execute(AuditRow.__table__.insert(), [
             {"id": 1, "at": T0, "actor": "alice", "action": "document.upload", "target": UPLOAD[0], "detail": "1"}])
+        conn.execute(AssignmentRow.__table__.insert(), [
+            {"id": 1, "question": "问题3：大熊猫吃什么", "expert": "alice", "topic": "biology", "status": "open",
+             "due_at": T0 + dt.timedelta(hours=48), "assigned_by": "alice", "assigned_at": T0, "answer_id": 7}])
+        conn.execute(TicketRow.__table__.insert(), [
+            {"code": "Q7K-3F2", "question_id": 3, "question": "问题3：大熊猫吃什么", "reason": "no_answer",
+             "status": "in_progress", "topic": "biology", "assignment_id": 1, "answer_id": 7, "created_at": T0}])
         conn.execute(VectorCacheRow.__table__.insert(), [
             {"text_hash": "q" * 64, "space": "hash64", "vector": np.arange(4, dtype=np.float32).tobytes()}])
     engine.dispose()
@@ -154,6 +162,7 @@ def test_restore_rebuilds_the_same_rows_chunks_and_files(source: Source, tmp_pat
     assert got == expected
     assert got["question_log"][2]["topic"] is None and got["question_log"][1]["flagged"] is True
     assert got["question_log"][0]["asked_at"] == T0 + dt.timedelta(minutes=1)
+    assert got["tickets"][0]["code"] == "Q7K-3F2" and got["assignments"][0]["answer_id"] == 7  # the loop survives
 
     moved = new.upload_dir / UPLOAD[0]
     assert got["documents"][0]["stored_path"] == str(moved.resolve())
