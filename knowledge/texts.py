@@ -804,7 +804,7 @@ ACCOUNT_BAD_TOPIC = "主题「{topic}」的写法不对：请用文章分类的�
 ACCOUNT_LAST_ADMIN = "这是最后一个管理员账号，不能去掉它的管理员角色。"
 ACCOUNT_LAST_ADMIN_DISABLE = "这是最后一个管理员账号，不能停用：请先给另一个账号管理员角色。"
 ROLE_LABELS = {"admin": "管理员", "curator": "科普传播员", "expert": "专家", "reviewer": "审核员"}
-TICKET_OPENED = "📮 您的提问编号：{code}。科普传播员和专家解答后，可以在「我的提问」里查看答案。"
+TICKET_OPENED = "您的提问编号：{code}。科普传播员和专家解答后，可以在「我的提问」里查看答案。"
 FORBIDDEN = "您的账号（角色：{roles}）不能做这项操作。需要时请联系管理员调整角色。"
 WORKFLOW_NOT_AN_EXPERT = "「{name}」不是可用的专家账号（不存在、已停用或没有专家角色）。"
 WORKFLOW_GROUP_GONE = "这组问题已不在待处理队列里（可能已被分派或已解答），请刷新后再试。"
@@ -974,7 +974,7 @@ class Loop:
 # --- The citizen's side of tickets: 我的提问 and the ticket API (issue 14, item 2; bot/web/tickets.py, chat.py) ---
 TICKET_NOT_FOUND = "没有找到这个编号。请核对编号是否抄写正确。"  # the same for unknown and malformed codes
 TICKET_OPENED_EMBED = (
-    "📮 您的提问编号：{code}。请记下这个编号：科普传播员和专家解答后，"
+    "您的提问编号：{code}。请记下这个编号：科普传播员和专家解答后，"
     "在[科学问答主页](/)的「我的提问」里添加这个编号，就能看到答案。"
 )
 FEEDBACK_TICKET = "谢谢你的反馈！提问编号：{code}。科普传播员和专家会重新核实，进展可以在「我的提问」里查看。"
