@@ -1,12 +1,14 @@
 """Load test for the JSON API: N concurrent clients POST ``/api/ask`` in a loop for a bounded time.
 
     python scripts/load_test.py --url http://127.0.0.1:7860 --clients 50 --duration 60 \
-        [--url http://127.0.0.1:7861] [--questions FILE] [--warmup 5] [--timeout 30] [--out result.json]
+        [--url http://127.0.0.1:7861] [--questions FILE] [--distinct] [--warmup 5] [--timeout 30] [--out result.json]
 
 Each client is a thread with its own HTTP connection. It picks a question (from a built-in list of
 everyday science questions, a few of which the knowledge base cannot answer, or from FILE, one per
 line), posts ``{"question": q, "history": []}``, waits for the JSON and repeats. Several ``--url``
-values spread the clients round-robin over them (e.g. two app replicas).
+values spread the clients round-robin over them (e.g. two app replicas). Questions are drawn at random,
+so they repeat; with ``--distinct`` every question is asked once at most (a shared shuffled pool,
+warm-up included), so no cache of any kind can help, and the run ends early when the pool is used up.
 
 The first ``--warmup`` seconds are a warm-up: requests started then are not counted. The measured
 window is the ``--duration`` seconds after it; requests still in flight at its end are waited for
@@ -90,6 +92,25 @@ class Config:
     timeout: float = 30.0
     questions: tuple[str, ...] = QUESTIONS
     seed: int = 0
+    distinct: bool = False  # each question at most once over the whole run
+
+
+class _Pool:
+    """The questions of a ``--distinct`` run: each handed out once, in a seeded random order."""
+
+    def __init__(self, questions: Sequence[str], seed: int) -> None:
+        self._left = list(dict.fromkeys(questions))
+        random.Random(seed).shuffle(self._left)
+        self._lock = threading.Lock()
+
+    def take(self) -> str | None:
+        with self._lock:
+            return self._left.pop() if self._left else None
+
+    @property
+    def left(self) -> int:
+        with self._lock:
+            return len(self._left)
 
 
 @dataclass(frozen=True)
@@ -110,6 +131,7 @@ class Result:
     samples: list[Sample] = field(default_factory=list)
     warmup_requests: int = 0
     interrupted: bool = False
+    exhausted: bool = False  # --distinct: every question was asked before the time was up
 
     @property
     def requests(self) -> int:
@@ -149,6 +171,7 @@ class Result:
                         for url, n in sorted(Counter(s.url for s in self.samples).items())},
             "warmup_requests": self.warmup_requests,
             "interrupted": self.interrupted,
+            "exhausted": self.exhausted,
         }
 
 
@@ -193,7 +216,7 @@ def ask_once(client: httpx.Client, url: str, question: str) -> tuple[str | None,
 
 
 def _client_loop(index: int, config: Config, measure_from: float, stop_at: float, stop: threading.Event,
-                 samples: list[Sample], warmups: list[int], lock: threading.Lock) -> None:
+                 samples: list[Sample], warmups: list[int], lock: threading.Lock, pool: _Pool | None) -> None:
     url = endpoint(config.urls[index % len(config.urls)])
     rng = random.Random(config.seed * 100_003 + index)
     mine: list[Sample] = []
@@ -203,7 +226,10 @@ def _client_loop(index: int, config: Config, measure_from: float, stop_at: float
             started = time.monotonic()
             if started >= stop_at:
                 break
-            error, mode = ask_once(client, url, rng.choice(config.questions))
+            question = pool.take() if pool is not None else rng.choice(config.questions)
+            if question is None:
+                break
+            error, mode = ask_once(client, url, question)
             latency_ms = (time.monotonic() - started) * 1000
             if started < measure_from:
                 warm += 1
@@ -227,9 +253,10 @@ def run_load(config: Config) -> Result:
     start = time.monotonic()
     measure_from = start + max(config.warmup, 0.0)
     stop_at = measure_from + config.duration
+    pool = _Pool(config.questions, config.seed) if config.distinct else None
     threads = [
         threading.Thread(target=_client_loop, name=f"load-client-{i}", daemon=True,
-                         args=(i, config, measure_from, stop_at, stop, samples, warmups, lock))
+                         args=(i, config, measure_from, stop_at, stop, samples, warmups, lock, pool))
         for i in range(config.clients)
     ]
     for t in threads:
@@ -244,8 +271,9 @@ def run_load(config: Config) -> Result:
         stop.set()
         for t in threads:
             t.join(config.timeout + 1)
-    elapsed = max(time.monotonic() - measure_from, 1e-9)
-    return Result(config.clients, config.duration, elapsed, samples, sum(warmups), interrupted)
+    elapsed = max(time.monotonic() - measure_from, 1e-9)  # ends early when a --distinct pool runs out
+    return Result(config.clients, config.duration, elapsed, samples, sum(warmups), interrupted,
+                  exhausted=pool is not None and pool.left == 0)
 
 
 def report(result: Result) -> str:
@@ -269,6 +297,8 @@ def report(result: Result) -> str:
         lines += [f"  {url}: requests={v['requests']} errors={v['errors']}" for url, v in fig["per_url"].items()]
     if fig["interrupted"]:
         lines.append("interrupted: figures cover the part that ran")
+    if fig["exhausted"]:
+        lines.append("every question was asked once (--distinct) before the time was up: the run ended early")
     lines.append(
         f"load clients={fig['clients']} duration_s={fig['duration_s']:g} requests={fig['requests']} "
         f"errors={fig['errors']} rps={fig['rps']:.2f} p50_ms={ms(lat['p50'])} p95_ms={ms(lat['p95'])}"
@@ -291,6 +321,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--timeout", type=float, default=30.0, help="per-request timeout in seconds (default 30)")
     p.add_argument("--questions", type=Path, help="UTF-8 file with one question per line")
     p.add_argument("--seed", type=int, default=0, help="seed of the question choice (default 0)")
+    p.add_argument("--distinct", action="store_true",
+                   help="ask every question at most once (no repeats, so no cache can help)")
     p.add_argument("--out", type=Path, help="write the figures as JSON here")
     return p.parse_args(argv)
 
@@ -311,9 +343,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {args.questions} holds no questions", file=sys.stderr)
             return 2
     config = Config(tuple(args.urls or [DEFAULT_URL]), args.clients, args.duration, args.warmup, args.timeout,
-                    questions, args.seed)
+                    questions, args.seed, args.distinct)
     print(f"load test: {config.clients} clients on {', '.join(endpoint(u) for u in config.urls)}; "
-          f"{config.warmup:g} s warm-up, {config.duration:g} s measured, {len(questions)} questions", flush=True)
+          f"{config.warmup:g} s warm-up, {config.duration:g} s measured, {len(questions)} questions"
+          + (" (each asked once at most)" if config.distinct else ""), flush=True)
     result = run_load(config)
     print(report(result), flush=True)
     if args.out is not None:

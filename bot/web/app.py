@@ -16,9 +16,13 @@ for _name, _value in {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"
                       "ANONYMIZED_TELEMETRY": "False", "OPENBLAS_NUM_THREADS": "1"}.items():
     os.environ.setdefault(_name, _value)
 
-import gradio as gr  # noqa: E402
+from bot.web.gradio_stubs import skip_stub_writing  # noqa: E402
+
+skip_stub_writing()  # before Gradio is imported: rewriting its type stubs is ~40 % of `import gradio`
+
 import uvicorn  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
+from gradio import Blocks  # noqa: E402
 from gradio.utils import get_upload_folder  # noqa: E402
 
 from bot.curation.retention import RetentionJob  # noqa: E402
@@ -28,8 +32,9 @@ from bot.engine.service import AnswerService  # noqa: E402
 from bot.web.answer_pages import AnswerPages, add_answer_pages  # noqa: E402
 from bot.web.api import add_api  # noqa: E402
 from bot.web.chat import CSS, EMBED_CSS, EMBED_PATH, HEAD, add_embed_redirect, build_chat, build_embed  # noqa: E402
-from bot.web.console import build_console  # noqa: E402
+from bot.web.curation_api import add_curation_api  # noqa: E402
 from bot.web.gate import PREFIX, CuratorGate, add_login_routes, current_curator  # noqa: E402
+from bot.web.gradio_mount import DeferredMount, add_deferred, lean_build, mount  # noqa: E402
 from bot.web.guard import Guard  # noqa: E402
 from bot.web.openai_api import add_openai_api  # noqa: E402
 from bot.web.ratelimit import RateLimiter  # noqa: E402
@@ -46,6 +51,12 @@ def _warm_up(service: AnswerService) -> None:
     service.kb.tokenizer.warm_up()
     if service.curated is not None:
         service.curated.refresh()
+
+
+def _console(curator: CuratorService) -> Blocks:
+    from bot.web.console import build_console  # its tabs import the poster (fpdf2) and spreadsheet code
+
+    return build_console(curator).queue(default_concurrency_limit=4, max_size=64)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -75,21 +86,24 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(Guard, trusted_proxies=trusted, max_body=settings.max_request_kb * 1024,
                        max_upload=int(settings.upload_max_mb * 1024 * 1024 * 1.05) + 64 * 1024,
                        private_dirs=(get_upload_folder(), str(settings.data_dir)))
-    add_api(app, service, limiter, trusted)
+    add_api(app, service, limiter, trusted, curator.workflow)
     add_answer_pages(app, service, AnswerPages(service.store.db))
     add_openai_api(app, service, Channels(service.store.db), limiter, trusted)
     add_login_routes(app, accounts, settings.cookie_secure, trusted)
-    console = build_console(curator)
-    console.queue(default_concurrency_limit=4, max_size=64)
-    gr.mount_gradio_app(app, console, path=PREFIX, auth_dependency=current_curator(accounts),
-                        max_file_size=f"{settings.upload_max_mb:g}mb", footer_links=[])
-    embed = build_embed(service, limiter, trusted)
-    embed.queue(default_concurrency_limit=16, max_size=512)
+    add_curation_api(app, curator)  # /curator/api: before the console takes /curator
+    # The curator console and the /embed chat are built once the server is up (the first page view does
+    # not need them); a request for them before then waits for the build (bot/web/gradio_mount.py).
+    add_deferred(app, DeferredMount(PREFIX, lambda: _console(curator), texts.SERVICE_ERROR,
+                                    auth_dependency=current_curator(accounts),
+                                    max_file_size=f"{settings.upload_max_mb:g}mb", footer_links=[]))
     add_embed_redirect(app)  # GET /embed?channel=NAME → /embed/?channel=NAME
-    gr.mount_gradio_app(app, embed, path=EMBED_PATH, css=EMBED_CSS, head=HEAD, footer_links=[], max_file_size="1kb")
-    demo = build_chat(service, limiter, trusted)
-    demo.queue(default_concurrency_limit=16, max_size=512)
-    return gr.mount_gradio_app(app, demo, path="/", css=CSS, head=HEAD, footer_links=["api"], max_file_size="1kb")
+    add_deferred(app, DeferredMount(EMBED_PATH, lambda: build_embed(service, limiter, trusted).queue(
+        default_concurrency_limit=16, max_size=512), texts.SERVICE_ERROR,
+        css=EMBED_CSS, head=HEAD, footer_links=[], max_file_size="1kb"))
+    with lean_build():  # Gradio's throw-away apps skipped: the Blocks gets its one app at mount()
+        demo = build_chat(service, limiter, trusted, curator.workflow).queue(default_concurrency_limit=16,
+                                                                             max_size=512)
+    return mount(app, demo, "/", css=CSS, head=HEAD, footer_links=["api"], max_file_size="1kb")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -183,3 +183,22 @@ def test_bad_arguments_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     empty.write_text("\n \n", encoding="utf-8")
     assert load_test.main(["--questions", str(empty)]) == 2
     capsys.readouterr()
+
+
+@pytest.mark.integration
+def test_distinct_asks_every_question_once_and_ends_when_they_run_out(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    questions = tmp_path / "q.txt"
+    asked = [f"第{i}个问题：为什么天空是蓝色的？" for i in range(40)]
+    questions.write_text("\n".join(asked + asked[:5]) + "\n", encoding="utf-8")  # 5 duplicates in the file
+    out = tmp_path / "result.json"
+    with stub_server() as server:
+        code = load_test.main(["--url", server.url, "--clients", "4", "--duration", "60", "--warmup", "0",
+                               "--questions", str(questions), "--distinct", "--out", str(out)])
+        seen = list(server.questions)
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert sorted(seen) == sorted(asked)  # each once, none repeated, none left out
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["exhausted"] is True and figures["requests"] == 40
+    assert "--distinct" in printed
