@@ -27,11 +27,25 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.cli.safety_eval import Row, load_rows, split  # noqa: E402
-from bot.engine.triage import ALARM_LEVELS, MODEL_PATH, Level, data_hash, ngrams  # noqa: E402
+from bot.engine.triage import (  # noqa: E402
+    ALARM_LEVELS,
+    MODEL_PATH,
+    Level,
+    data_hash,
+    decide,
+    has_harm_words,
+    has_report,
+    ngrams,
+)
 from knowledge.index.embedders import E5Embedder  # noqa: E402
 
 ALARM = {lv.value for lv in ALARM_LEVELS}
 TARGET_FALSE_ALARMS = 0.01  # on cross-validated negatives: leaves room under the 2 % target
+# Refusals of cross-validated negatives (mostly questions sharing words with harm: "炸药是谁发明的"). A missed
+# request gets science articles, which hold no methods; a refused question loses its answer. 1.5 % was the
+# budget that brought cross-validated harmful recall near 0.95 (1 % gave about 0.92).
+REFUSAL_BUDGET = 0.015
+C_GRID = (32.0, 128.0)  # 8 was never chosen once the session-6 rows were in
 
 
 def vocabulary(texts: list[str], min_df: int = 2) -> tuple[list[str], np.ndarray]:
@@ -88,18 +102,16 @@ def cross_validated(rows: list[Row], c: float, emb: np.ndarray | None, weight: f
 
 
 def choose_thresholds(rows: list[Row], probs: np.ndarray, classes: list[str]) -> tuple[dict[str, float], dict]:
+    """Decision thresholds from out-of-fold probabilities, and the cross-validated figures they give under
+    the app's own decision rule (:func:`bot.engine.triage.decide`, word-of-harm condition included)."""
     labels = np.array([r.level for r in rows])
     alarm_p = probs[:, [classes.index(a) for a in ALARM]].sum(axis=1)
     negative = labels == Level.NONE.value
-    is_alarm = np.isin(labels, list(ALARM))
     best = 0.5
     for t in np.arange(0.05, 0.95, 0.01):  # the lowest threshold whose false alarms stay under target
         if (alarm_p[negative] >= t).mean() <= TARGET_FALSE_ALARMS:
             best = float(t)
             break
-    thresholds = {"alarm": best}
-    figures = {"alarm_recall": float((alarm_p[is_alarm] >= best).mean()),
-               "false_alarms": float((alarm_p[negative] >= best).mean())}
     # Below the alarm threshold, self-harm still wins when its own share is high enough: a warm message
     # and the hotline are a small cost on a false alarm, a missed one is not.
     p_self = probs[:, classes.index(Level.SELF_HARM.value)]
@@ -109,30 +121,42 @@ def choose_thresholds(rows: list[Row], probs: np.ndarray, classes: list[str]) ->
         if ((p_self >= t) & quiet)[negative].mean() <= 0.003:
             self_t = float(t)
             break
-    thresholds["self_harm"] = self_t
-    flagged = ~quiet | (p_self >= self_t)
-    figures["alarm_recall"] = float(flagged[is_alarm].mean())
-    figures["false_alarms"] = float(flagged[negative].mean())
-    for level in (Level.HARMFUL_REQUEST.value, Level.PERSONAL_MEDICAL.value):
-        p = probs[:, classes.index(level)]
-        chosen = 0.5
+    thresholds = {"alarm": best, "self_harm": self_t, Level.HARMFUL_REQUEST.value: 0.5,
+                  Level.PERSONAL_MEDICAL.value: 0.5}
+    harm_words = [has_harm_words(r.text) for r in rows]
+    reported = [has_report(r.text) for r in rows]
+    dicts = [dict(zip(classes, (float(x) for x in row), strict=True)) for row in probs]
+
+    def levels(chosen: dict[str, float]) -> np.ndarray:
+        return np.array([decide(p, chosen, w, rep)[0].value
+                         for p, w, rep in zip(dicts, harm_words, reported, strict=True)])
+
+    # the lowest thresholds whose refusals / referrals of cross-validated negatives stay within budget
+    for level, budget in ((Level.HARMFUL_REQUEST.value, REFUSAL_BUDGET), (Level.PERSONAL_MEDICAL.value, 0.01)):
         for t in np.arange(0.05, 0.95, 0.01):
-            if ((p >= t) & ~flagged)[negative].mean() <= 0.01:
-                chosen = float(t)
+            if (levels({**thresholds, level: float(t)})[negative] == level).mean() <= budget:
+                thresholds[level] = float(t)
                 break
-        thresholds[level] = chosen
-        figures[f"{level}_recall"] = float(((p >= chosen) & ~flagged)[labels == level].mean())
+    got = levels(thresholds)
+    is_alarm = np.isin(labels, list(ALARM))
+    figures = {"alarm_recall": float(np.isin(got[is_alarm], list(ALARM)).mean()),
+               "false_alarms": float(np.isin(got[negative], list(ALARM)).mean()),
+               "negatives_any_level": float((got[negative] != Level.NONE.value).mean())}
+    for level in (Level.HARMFUL_REQUEST.value, Level.PERSONAL_MEDICAL.value):
+        figures[f"{level}_recall"] = float((got[labels == level] == level).mean())
     return thresholds, figures
 
 
 def search(rows: list[Row], emb: np.ndarray | None, weights: tuple[float, ...]) -> tuple[float, float, dict, dict]:
     best: tuple[float, float, float, dict, dict] = (-1.0, 1.0, 0.0, {}, {})
     for weight in weights:
-        for c in (8.0, 32.0):
+        for c in C_GRID:
             probs, classes = cross_validated(rows, c, emb, weight)
             thresholds, figures = choose_thresholds(rows, probs, classes)
-            score = figures["alarm_recall"] + 0.5 * (figures["harmful_request_recall"]
-                                                     + figures["personal_medical_recall"])
+            # the alarm targets (recall >= 0.98, false alarms <= 2 %) are constraints; then the other two levels
+            meets = figures["alarm_recall"] >= 0.98 and figures["false_alarms"] <= 0.02
+            score = float(meets) + figures["alarm_recall"] * (not meets) + 0.5 * (
+                figures["harmful_request_recall"] + figures["personal_medical_recall"])
             print(f"  C={c:g} weight={weight:g}  cross-validated: "
                   f"{ {k: round(v, 3) for k, v in figures.items()} }  thresholds: "
                   f"{ {k: round(v, 2) for k, v in thresholds.items()} }", flush=True)
@@ -185,23 +209,40 @@ def train_heads(rows: list[Row], vocab: list[str], idf: np.ndarray, emb: np.ndar
     return out
 
 
+def embeddings(embedder: E5Embedder, texts: list[str], cache: Path | None) -> np.ndarray:
+    """Query embeddings of ``texts``; with a cache file, only the texts not in it are embedded."""
+    known: dict[str, np.ndarray] = {}
+    if cache is not None and cache.exists():
+        with np.load(cache, allow_pickle=False) as z:
+            known = dict(zip((str(t) for t in z["texts"]), z["vectors"], strict=True))
+    missing = [t for t in dict.fromkeys(texts) if t not in known]
+    if missing:
+        known.update(zip(missing, embedder.embed_queries(missing), strict=True))
+    if cache is not None and missing:
+        np.savez(cache, texts=np.array(list(known)), vectors=np.stack(list(known.values())))
+    return np.stack([known[t] for t in texts])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT / "tests" / "data" / "safety")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument("--cache", type=Path,
+                        help="an .npz of query embeddings by text, read and extended (faster reruns)")
     args = parser.parse_args(argv)
     rows, _held_aside = split(load_rows(args.data))
     print(f"training rows: {len(rows)}  {dict(Counter(r.level for r in rows))}")
 
     embedder = E5Embedder()
-    emb = embedder.embed_queries([r.text for r in rows])
+    emb = embeddings(embedder, [r.text for r in rows], args.cache)
     texts = [r.text for r in rows]
     vocab, idf = vocabulary(texts)
     arrays: dict[str, np.ndarray] = {}
     thresholds_all: dict[str, float] = {}
-    for suffix, matrix_emb, weights in (("", emb, (1.0, 2.0, 3.0)), ("_char", None, (0.0,))):
+    # the level head's embedding weight is the first (3.0 never won it); the situation head tries both
+    for suffix, matrix_emb, weights in (("", emb, (2.0, 3.0)), ("_char", None, (0.0,))):
         print(f"heads{suffix or ' with the ' + embedder.name + ' embedding'}:")
-        c, weight, thresholds, figures = search(rows, matrix_emb, weights)
+        c, weight, thresholds, figures = search(rows, matrix_emb, weights[:1])
         print(f"  chosen C={c:g} weight={weight:g}: {figures}")
         s_c, s_weight = situation_search(rows, matrix_emb, weights)
         arrays.update(train_heads(rows, vocab, idf, matrix_emb, weight, c, suffix, s_c, s_weight))

@@ -15,7 +15,7 @@ import hashlib
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -43,16 +43,43 @@ class Level(StrEnum):
 
 ALARM_LEVELS = (Level.EMERGENCY, Level.DANGER, Level.SELF_HARM)
 # When a message looks like a request for harm but still has this much emergency in it, it is treated
-# as the emergency: the costs are not symmetric (a fixed rule, not fitted).
+# as the emergency: the costs are not symmetric (a fixed rule, not fitted) ...
 ALARM_FLOOR = 0.25
-# Without a word of harm in it, a message is refused only when the model is this sure (a fixed rule).
-HARM_SURE = 0.9
+# ... provided it reads at least half as much like an emergency as like a request: "怎么让他在工地上出个意外"
+# carries emergency words without anything having happened (a fixed ratio; cross-validated on the work split,
+# 5 of 740 alarm rows are refused with it, 4 without it).
+ALARM_OVER_HARM = 0.5
+# An alarm this unsure is raised only when the message names a person or something happening now: "发烧了要不要
+# 捂汗" asks about a topic (a fixed rule; on the work split's cross-validation it removes 4 false alarms and no alarm).
+QUIET_ALARM = 0.4
+_REPORT = re.compile(r"我|俺|咱|他|她|它|孩子|娃|宝|人|妈|爸|爷|奶|婆|公|哥|姐|弟|妹|儿|女|朋友|同事|邻居|伴|救命|快|"
+                     r"现在|刚|突然|正在|一直|还在|火")
+# Without a word of harm in it, a message is refused only when the model is this sure (a fixed rule; 0.9
+# until session 6, when 0.85 raised cross-validated harmful recall from 0.94 to 0.95).
+HARM_SURE = 0.85
 
 # Phrases that mean a life is at stake now, whatever else the message says (each checked against the
 # negative set: none of them occurs in an informational question there).
 _ALWAYS = [
-    (re.compile(r"(没有?|没了|停止|不)(呼吸|喘气)了|没气了|人没气|叫不醒|喊不醒|唤不醒|不省人事"),
+    # pulled out of water and not right: drowning, also in Cantonese (跌落鱼塘…捞返上嚟…唔识郁)
+    (re.compile(r"(掉|跌|摔|落|滑)(进|落|入|咗|下|到)?了?(水|河|塘|池塘|鱼塘|水库|井|泳池|海|湖|水沟|粪坑).{0,16}"
+                r"(捞|救|拉|抱)(上|起|返|出).{0,12}(没反应|没返应|冇反应|没有?呼吸|冇呼吸|不动|唔识郁|唔郁|迷糊|昏|"
+                r"叫不醒|叫唔醒|吐水|发紫)"),
+     Level.EMERGENCY, "drowning"),
+    (re.compile(r"(没有?|没了|停止|不)(呼吸|喘气)了|没气了|人没气|叫不醒|喊不醒|唤不醒|不省人事|"
+                r"唔识郁|叫唔醒|冇(晒)?(呼吸|气|反应)"),
      Level.EMERGENCY, "cardiac_arrest"),
+    # something stuck and the person cannot speak or breathe (哽亲 / 噎住 / 卡喉咙 … 说不出话 / 脸发紫)
+    (re.compile(r"(哽|噎|卡)(亲|住|咗|着|到)?了?.{0,12}(讲唔到嘢|讲唔出声|说不出话|说不了话|讲不出话|喘不上气|上不来气|"
+                r"吸不上气|唞唔到气|(脸|面|嘴唇)(都|已经)?(憋)?(紫|青|发紫|发青)|咳不出)"),
+     Level.EMERGENCY, "choking"),
+    # medicine swallowed by mistake or in a handful (当糖吃了 / 吞了半瓶…药 / 药全吃了)
+    (re.compile(r"药.{0,8}(当|当成|当作)(糖|零食|钙片|维生素|豆豆|糖豆)(吃|吞|食)"
+                r"|(吞|吃|食)(了|咗|落)(好几|几|半|一|整)(粒|颗|片|瓶|板|把|盒)[^，。,]{0,6}药|药(全|都)(吃|吞)(了|咗|落)"),
+     Level.EMERGENCY, "poisoning"),
+    # how much of something kills: asked this way, the person may be at risk (the crisis message, no figure)
+    (re.compile(r"(喝|吃|服|食)(多少|几颗|几片|几瓶|几粒|几多).{0,6}(会死|能死|致死|毒死|死人|就死|会冇命|死得)"),
+     Level.SELF_HARM, "self_harm"),
     (re.compile(r"(吞|咽|吃)(下去?|进去?|了)?(一颗|一个|几颗|两颗)?(纽扣|扣式)电池"),
      Level.EMERGENCY, "button_battery"),
     (re.compile(r"(喝|吃|服)了?(一口|半瓶|一瓶|些|点)?(敌敌畏|百草枯|农药|老鼠药|毒鼠强)"),
@@ -61,6 +88,10 @@ _ALWAYS = [
                 r"(刀片|小刀|刀子)(划|割)(自己|胳膊|手臂|手腕)|(划|割)(自己|伤自己)"),
      Level.SELF_HARM, "self_harm"),
 ]
+# Small injuries as the writer grades them, and the words that make them not small after all.
+_MINOR_SITUATIONS = ("bleeding", "fall_injury")
+_MINOR = re.compile(r"一点点|一点血|一点儿血|小口子|小口|擦破|蹭破|破了点皮|破点皮|破皮|划了一下|小伤口|一道口子")
+_SEVERE = re.compile(r"止不住|止不了|喷|很多血|好多血|大量|流个不停|一直流|深|骨头|动不了|昏|晕|叫不醒|脖子|头|腰|背")
 # a relative or friend named as the one at risk ("想去找他" is the writer's own wish: no noun, not other)
 _OTHER_PERSON = re.compile(r"妈|爸|老汉|老公|老婆|媳妇|儿子|女儿|孩子|娃|朋友|同学|室友|同事|闺蜜|哥|姐|弟|妹|奶奶|"
                            r"爷爷|外婆|姥姥|外公|邻居|男友|女友|对象")
@@ -77,21 +108,42 @@ _HARM_WORDS = re.compile(
     # everyday ways of saying it (a harm word is only asked for once the model already reads harm)
     r"下点|落药|做手脚|动手脚|放倒|整趴|弄坏|破坏|锯开|拧松|松动|刹车|煤气管|燃气管|电闸|断电|销毁|证据|逃跑|跑路|"
     r"灭口|封口|放火|纵火|点着|烧了|烧掉|踩踏|扔下|抛物|砸|虐|弄瞎|毁容|泼|硫酸|出事|出点事|难受|不留痕迹|痕迹|"
-    r"偷偷|悄悄|暗中|报复社会|整他|整她|收拾|教训|让他|让她|弄他|弄她")
+    r"偷偷|悄悄|暗中|报复社会|整他|整她|收拾|教训|让他|让她|弄他|弄她|"
+    # session 6, by kind of request rather than by missed row: hiding it, the substances and tools asked for,
+    # putting a safeguard out of action, someone else as the target, Cantonese and pinyin spellings
+    r"不被|不让人|不遭|唔会畀|查不到|看不出|测不出|吹不出|检不出|发现不了|骗过|蒙混|混过|糊弄|应付过去|躲开|避开|"
+    r"逃过|不露馅|顶包|口供|伪造|删干净|擦干净|处理掉|不留|"
+    r"氯气|氰|砒霜|铊|汞|亚硝酸盐|农药|老鼠药|泻药|安眠药|迷魂|乙醚|手榴弹|地雷|土雷|tnt|tatp|硝酸铵|子弹|弩|"
+    r"电击器|定位器|摄像头|针孔|麻古|鸦片|可卡因|曲马多|羟考酮|地西泮|伪麻黄碱|ghb|lsd|weed|上头|飘|"
+    r"电鱼|闹鱼|捕兽夹|下套|粘网|毒饵|象牙|穿山甲|偷猎|盗猎|"
+    r"失效|失灵|废了|焊死|堵死|跨过去|拆了|拆咗|剪了|剪断|整哑|解除|屏蔽|"
+    r"(让|给|往|害|对付|整|搞)(人|别人|别个|佢|对方)|对付|惩罚|搞垮|整蛊|针对|盯着|怀疑到|不用负责|"
+    r"不容易被|被检出|吃不出|喝不出|闻不出|认不出|才像|看着像|像是?意外|"
+    r"晕|昏迷|醒不过来|缺氧|窒息|软了|病倒|中招|拉肚子|出大事|要命|失去知觉|摔死|打伤|推倒|"
+    r"掺|混进|落喺|塞满|制造混乱|track|without|"
+    r"duqi|zhadan|zhayao|xiadu|bingdu|dupin|qiang|miyao")
 # "为什么/什么是/怎么预防…" around a rule phrase is a question about it, not a report of it.
 _INFORMATIONAL = re.compile(r"为什么|为啥|什么是|是什么|怎么预防|如何预防|怎样预防|原理|一般|新闻|小说|电影")
 # A short turn that carries on about the same person or situation ("他现在还是没反应", "然后呢").
 _STILL = re.compile(r"他|她|它|孩子|娃|人|还是|现在|仍然|依然|一直|还在|怎么办|咋办|咋整|然后|接下来|要不要|还没")
 _SPACE = re.compile(r"[\s\W_]+", re.UNICODE)
+# Every run of digits is one symbol to the model: which digits they are says nothing about safety, and as
+# n-grams they made a phone number read like a blood-pressure or dose question ("我手机139…" → personal medical).
+_DIGITS = re.compile(r"\d+")
 
 
 def normalise(text: str) -> str:
-    """Width, case and punctuation folded: what the n-grams are taken from."""
+    """Width, case and punctuation folded: what the rules read."""
     return _SPACE.sub(" ", fold_key(text)).strip()
 
 
+def feature_text(text: str) -> str:
+    """What the n-grams are taken from: the normalised text with each run of digits folded to ``0``."""
+    return _DIGITS.sub("0", normalise(text))
+
+
 def ngrams(text: str) -> Counter[str]:
-    s = normalise(text)
+    s = feature_text(text)
     grams: Counter[str] = Counter()
     for n in NGRAMS:
         for i in range(len(s) - n + 1):
@@ -185,6 +237,22 @@ class NgramModel:
         p /= p.sum()
         return dict(zip(head.classes, (float(x) for x in p), strict=True))
 
+    def contributions(self, head_name: str, text: str, level: str, qvec: np.ndarray | None = None,
+                      reference: str = "none") -> tuple[list[tuple[str, float]], float, float]:
+        """Why a head leans to ``level`` rather than ``reference`` for this text: each n-gram's share of the
+        logit difference (largest first), the query embedding's share and the intercepts' share."""
+        head = self.heads[head_name]
+        a, b = head.classes.index(level), head.classes.index(reference)
+        ids, values = self.features(text)
+        inverse = {i: g for g, i in self.index.items()}
+        shares = (head.coef[a, ids].astype(np.float32) - head.coef[b, ids].astype(np.float32)) * values
+        grams = sorted(((inverse[int(i)], float(v)) for i, v in zip(ids, shares, strict=True)),
+                       key=lambda gv: -gv[1])
+        embedding = 0.0
+        if head.embedding_coef is not None and qvec is not None:
+            embedding = float((head.embedding_coef[a] - head.embedding_coef[b]) @ qvec.astype(np.float32))
+        return grams, embedding, float(head.intercept[a] - head.intercept[b])
+
     @classmethod
     def load(cls, path: Path) -> tuple[NgramModel, dict[str, float], str]:
         with np.load(path, allow_pickle=False) as z:
@@ -204,6 +272,40 @@ def data_hash(texts_and_labels: Iterable[tuple[str, str, str]]) -> str:
     for text, level, situation in sorted(texts_and_labels):
         digest.update(f"{text}\t{level}\t{situation}\n".encode())
     return digest.hexdigest()
+
+
+def has_harm_words(text: str) -> bool:
+    """Does the message hold a word of harm (the condition for a refusal the model is not sure of)?"""
+    return bool(_HARM_WORDS.search(normalise(text).replace(" ", "")))  # "zha yao", "下 毒" read as one word
+
+
+def has_report(text: str) -> bool:
+    """Does the message name a person or something happening now (the condition for an unsure alarm)?"""
+    return bool(_REPORT.search(normalise(text)))
+
+
+def decide(p: Mapping[str, float], thresholds: Mapping[str, float], harm_words: bool,
+           reported: bool = True) -> tuple[Level, float]:
+    """The level and its confidence from the level head's probabilities ``p``, the decision thresholds
+    (``alarm``, ``self_harm``, ``harmful_request``, ``personal_medical``), whether the message holds a word
+    of harm and whether it names a person or something happening now. The one decision rule: the app and the
+    training script's cross-validation both use it."""
+    alarm = sum(p[lv.value] for lv in ALARM_LEVELS)
+    top_alarm = max(ALARM_LEVELS, key=lambda lv: p[lv.value])
+    harm = p[Level.HARMFUL_REQUEST.value]
+    if harm >= thresholds["harmful_request"] and (harm >= HARM_SURE or harm_words):
+        if alarm >= ALARM_FLOOR and alarm >= ALARM_OVER_HARM * harm:  # a refusal to a real emergency costs more
+            return top_alarm, alarm
+        return Level.HARMFUL_REQUEST, harm
+    if alarm >= thresholds["alarm"] and (reported or alarm >= QUIET_ALARM or top_alarm == Level.SELF_HARM):
+        return top_alarm, alarm
+    if p[Level.SELF_HARM.value] >= thresholds["self_harm"]:
+        return Level.SELF_HARM, p[Level.SELF_HARM.value]
+    if p[Level.PERSONAL_MEDICAL.value] >= thresholds["personal_medical"]:
+        if alarm >= ALARM_FLOOR:  # "是不是心脏出问题了" with chest pain and a cold sweat is an emergency
+            return top_alarm, alarm
+        return Level.PERSONAL_MEDICAL, p[Level.PERSONAL_MEDICAL.value]
+    return Level.NONE, p[Level.NONE.value]
 
 
 class Triage:
@@ -227,31 +329,17 @@ class Triage:
         vec = qvec if with_embedding else None
         p = self.model.probabilities("level" + suffix, text, vec)
         t = {k: self.thresholds[k + suffix] for k in ("alarm", "self_harm", "harmful_request", "personal_medical")}
-        alarm = sum(p[level.value] for level in ALARM_LEVELS)
-        level = Level.NONE
-        confidence = p[Level.NONE.value]
-        if alarm >= t["alarm"]:
-            level = max(ALARM_LEVELS, key=lambda lv: p[lv.value])
-            confidence = alarm
-        elif p[Level.SELF_HARM.value] >= t["self_harm"]:
-            level, confidence = Level.SELF_HARM, p[Level.SELF_HARM.value]
-        elif p[Level.HARMFUL_REQUEST.value] >= t["harmful_request"] and (
-                p[Level.HARMFUL_REQUEST.value] >= HARM_SURE or _HARM_WORDS.search(fold_key(text))):
-            if alarm >= ALARM_FLOOR:  # a refusal to a real emergency costs far more than a red box by mistake
-                level, confidence = max(ALARM_LEVELS, key=lambda lv: p[lv.value]), alarm
-            else:
-                level, confidence = Level.HARMFUL_REQUEST, p[Level.HARMFUL_REQUEST.value]
-        elif p[Level.PERSONAL_MEDICAL.value] >= t["personal_medical"]:
-            if alarm >= ALARM_FLOOR:  # "是不是心脏出问题了" with chest pain and a cold sweat is an emergency
-                level, confidence = max(ALARM_LEVELS, key=lambda lv: p[lv.value]), alarm
-            else:
-                level, confidence = Level.PERSONAL_MEDICAL, p[Level.PERSONAL_MEDICAL.value]
+        level, confidence = decide(p, t, has_harm_words(text), has_report(text))
         situation = ""
         normal = normalise(text).replace(" ", "")
         for pattern, rule_level, rule_situation in _ALWAYS:
-            if pattern.search(normal) and level not in ALARM_LEVELS and not _INFORMATIONAL.search(normal):
+            if not pattern.search(normal) or _INFORMATIONAL.search(normal):
+                continue
+            if level not in ALARM_LEVELS:
                 level, situation, confidence = rule_level, rule_situation, max(confidence, 0.99)
-                break
+            elif level == rule_level == Level.EMERGENCY:
+                situation = rule_situation  # the words name the emergency better than the model's guess
+            break
         about_other = False
         if level == Level.SELF_HARM:
             situation = "self_harm"
@@ -260,6 +348,11 @@ class Triage:
             sp = self.model.probabilities("situation" + suffix, text, vec)
             wanted = {k: v for k, v in sp.items() if self._level_of(k) == level} or sp
             situation = max(wanted, key=lambda k: wanted[k])
+        if (level == Level.EMERGENCY and situation in _MINOR_SITUATIONS and _MINOR.search(normal)
+                and not _SEVERE.search(normal)):
+            # "流了一点点血", "膝盖擦破点皮": graded small by the writer; the first-aid card for heavy bleeding or a
+            # spinal injury (a tourniquet, "don't move him") would be wrong advice, the articles answer it
+            level, situation = Level.NONE, ""
         return TriageResult(level, situation, confidence, False, self._aid(level, situation), p, about_other)
 
     def _level_of(self, situation: str) -> Level:
