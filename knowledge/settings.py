@@ -99,6 +99,8 @@ class Settings(BaseSettings):
     # The communicator loop (tickets, assignment, four-eyes review; docs/curation.md)
     tickets: bool = Field(True, description="Declined, 👎 and reported answers give the citizen a ticket code.")
     ticket_due_hours: float = Field(48.0, gt=0, description="Default time an assigned expert has to answer.")
+    review_months: int = Field(12, ge=1, description="An article or reviewed answer without its own review-by date "
+                               "is due for review this many months after it was last reviewed (到期复核).")
     self_approval: bool = Field(False, description="Let the author of a reviewed answer publish it too "
                                 "(one-person teams); every self-approval is written to the audit trail.")
     answer_webhook_url: str = Field("", description="POSTed a JSON body for each published answer with its "

@@ -959,11 +959,11 @@ class Loop:
     GROUP_EXPERT = "专家"
 
     # 到期复核
-    FRESHNESS_HINT = ("已发布的解答过了复核日期：请核对内容是否仍然准确，在「审核解答」里按编号修改（设新的复核日期），"
-                      "或撤下。")
-    FRESHNESS_COLUMNS = ("编号", "问题", "复核日期", "逾期天数", "最近审核人", "更新时间（UTC）")
-    FRESHNESS_NONE = "没有过了复核日期的已发布解答。"
-    FRESHNESS_COUNT = "有 {n} 条已发布的解答过了复核日期。"
+    FRESHNESS_HINT = ("已发布的解答和文章过了复核日期：请核对内容是否仍然准确。解答在「审核解答」里按编号修改"
+                      "（设新的复核日期）或撤下；文章修订后重新上传。")
+    FRESHNESS_COLUMNS = ("类别", "编号", "问题或标题", "复核日期", "逾期天数", "最近审核人", "上次审核或更新")
+    FRESHNESS_NONE = "没有过了复核日期的已发布解答或文章。"
+    FRESHNESS_COUNT = "有 {n} 条已发布的解答或文章过了复核日期（没有单独设日期的，按上次审核后 12 个月计）。"
 
     # 审核解答 (the existing tab, with four-eyes review)
     CURATED_HINT = ("新写的解答先存为草稿，提交审核后由另一位审核员发布，发布后立即生效；"
@@ -1009,3 +1009,4 @@ MY_QUESTIONS_WAITING = {
 }
 MY_QUESTIONS_RATE_LIMITED = "查询太频繁了，请 {seconds} 秒后再点「刷新」。"
 MY_QUESTIONS_UNAVAILABLE = "暂时查不到提问的进展，请稍后再点「刷新」。"
+FRESHNESS_KINDS = {"answer": "审核解答", "article": "文章"}  # the kinds of item the 到期复核 tab lists

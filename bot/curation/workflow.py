@@ -104,6 +104,27 @@ class TicketView:
 
 
 @dataclass(frozen=True)
+class Overdue:
+    """An article or a published answer past its review-by date (its own, or the last review + review_months)."""
+
+    kind: str  # "answer" or "article"
+    ref: str  # the answer's number, or the article's id
+    title: str
+    due: dt.date
+    reviewer: str
+    reviewed: str  # when it was last reviewed or changed
+
+    def days_over(self, today: dt.date) -> int:
+        return (today - self.due).days
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, 28))
+
+
+@dataclass(frozen=True)
 class TimelinessRow:
     name: str  # a topic or an expert
     tickets: int
@@ -429,10 +450,27 @@ class Workflow:
                           [row(k, v) for k, v in sorted(by_expert.items(), key=lambda kv: -len(kv[1]))],
                           days, due)
 
-    def overdue_reviews(self, actor: str, today: dt.date | None = None) -> list[CuratedAnswer]:
-        """Published answers whose review-by date has passed, the most overdue first."""
+    def overdue_reviews(self, actor: str, today: dt.date | None = None) -> list[Overdue]:
+        """Published answers and knowledge-base articles past their review-by date, the most overdue first. An
+        item without its own date is due ``review_months`` after its last review (an article's ``reviewed_at``,
+        else when it was ingested; an answer's last change)."""
         self.require(actor, Action.QUEUE)
         today = today or utcnow().date()
-        due = [a for a in self.store.answers.search("", AnswerStatus.PUBLISHED, limit=100_000)
-               if a.review_by is not None and a.review_by < today]
-        return sorted(due, key=lambda a: a.review_by or today)
+        months = self.settings.review_months
+        found: list[Overdue] = []
+        for a in self.store.answers.search("", AnswerStatus.PUBLISHED, limit=100_000):
+            due = a.review_by or add_months(a.updated_at.date(), months)
+            if due < today:
+                found.append(Overdue("answer", str(a.id), a.question, due, a.reviewer, f"{a.updated_at:%Y-%m-%d}"))
+        if self.answers is not None:
+            for chunk in self.answers.kb.find(position=0):
+                reviewed = chunk.extra.get("reviewed_at", "") or chunk.extra.get("ingested_at", "")
+                try:
+                    last = dt.date.fromisoformat(str(reviewed)[:10])
+                except ValueError:
+                    continue  # no date at all: nothing to count from
+                due = add_months(last, months)
+                if due < today:
+                    found.append(Overdue("article", chunk.extra.get("article_id", chunk.source), chunk.title, due,
+                                         chunk.extra.get("reviewer", ""), str(reviewed)[:10]))
+        return sorted(found, key=lambda o: (o.due, o.kind, o.ref))

@@ -215,3 +215,25 @@ def test_the_last_admin_can_be_neither_disabled_nor_demoted(loop) -> None:
         curator.accounts.set_roles("adam", frozenset({Role.CURATOR}))
     curator.accounts.set_roles("rita", frozenset({Role.REVIEWER, Role.ADMIN}))
     curator.accounts.set_active("adam", False, actor="rita")  # another admin remains
+
+
+def test_answers_and_articles_past_their_review_date_are_listed(loop) -> None:
+    import datetime as dt
+
+    from bot.curation.workflow import add_months
+
+    service, curator, _ = loop
+    flow = curator.workflow
+    dated = flow.save_draft("alice", "大熊猫吃竹子吗", "吃。", articles=["panda"])
+    flow.submit("alice", dated.id)
+    flow.publish("rita", dated.id)
+    today = utcnow().date()
+    assert [o for o in flow.overdue_reviews("alice", today) if o.kind == "answer"] == []  # just reviewed
+    later = add_months(today, 13)
+    listed = flow.overdue_reviews("alice", later)
+    answer = next(o for o in listed if o.kind == "answer")
+    assert answer.ref == str(dated.id) and answer.due == add_months(today, 12) and answer.days_over(later) > 0
+    with pytest.raises(Forbidden):
+        flow.overdue_reviews("erin", later)
+    assert all(o.due < later for o in listed) and listed == sorted(listed, key=lambda o: (o.due, o.kind, o.ref))
+    assert dt.date(2026, 1, 31) < add_months(dt.date(2026, 1, 31), 1)

@@ -1,5 +1,5 @@
-"""The 到期复核 tab: published answers past their review-by date (``Workflow.overdue_reviews``), the most overdue
-first; they are checked and edited in 审核解答 by their number."""
+"""The 到期复核 tab: published answers and articles past their review-by date (``Workflow.overdue_reviews``), the
+most overdue first; answers are checked and edited in 审核解答 by their number, articles re-uploaded."""
 
 from __future__ import annotations
 
@@ -9,19 +9,18 @@ from typing import Any
 import gradio as gr
 
 from bot.curation.service import CuratorService
-from bot.web.console.assign import when
+from bot.curation.workflow import Overdue
 from bot.web.console.common import Loads, actor, guarded
 from knowledge import texts
-from knowledge.stores.curated import CuratedAnswer
 from knowledge.stores.models import utcnow
 
 L = texts.Loop
 TAB = L.TAB_FRESHNESS
 
 
-def rows(items: list[CuratedAnswer], today: dt.date) -> list[list[Any]]:
-    return [[a.id, a.question, f"{a.review_by:%Y-%m-%d}" if a.review_by else "",
-             (today - a.review_by).days if a.review_by else "", a.reviewer, when(a.updated_at)] for a in items]
+def rows(items: list[Overdue], today: dt.date) -> list[list[Any]]:
+    return [[texts.FRESHNESS_KINDS[o.kind], o.ref, o.title, f"{o.due:%Y-%m-%d}", o.days_over(today), o.reviewer,
+             o.reviewed] for o in items]
 
 
 def build(curator: CuratorService, loads: Loads) -> None:
