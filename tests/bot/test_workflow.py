@@ -222,7 +222,7 @@ def test_answers_and_articles_past_their_review_date_are_listed(loop) -> None:
 
     from bot.curation.workflow import add_months
 
-    service, curator, _ = loop
+    _, curator, _ = loop
     flow = curator.workflow
     dated = flow.save_draft("alice", "大熊猫吃竹子吗", "吃。", articles=["panda"])
     flow.submit("alice", dated.id)

@@ -238,7 +238,7 @@ def test_the_round_trip_works_on_postgresql_and_a_chroma_server(servers: tuple[C
     again = dst.model_copy(update={"data_dir": tmp_path / "dst2"})  # same database and collection: not empty
     with pytest.raises(BackupError) as err:
         restore_backup(again, HashEmbedder(), tmp_path / "backup")
-    assert str(err.value) == texts.RESTORE_DB_NOT_EMPTY.format(table="audit_log", rows=1)
+    assert str(err.value) == texts.RESTORE_DB_NOT_EMPTY.format(table="assignments", rows=1)  # the first table it checks
     fresh_db = again.model_copy(update={"curation_db_url": pg.create_database("dst2")})
     with pytest.raises(BackupError) as err:
         restore_backup(fresh_db, HashEmbedder(), tmp_path / "backup")

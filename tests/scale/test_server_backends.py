@@ -27,7 +27,8 @@ def settings(tmp_path: Path, chroma_server: ChromaServer, postgres: PostgresServ
     name = f"t{uuid.uuid4().hex[:12]}"
     return Settings(_env_file=None, data_dir=tmp_path / "data", embedder="hash", glossary_path=GLOSSARY,
                     chroma_host=chroma_server.host, chroma_port=chroma_server.port, collection_prefix=name,
-                    curation_db_url=postgres.create_database(name))
+                    curation_db_url=postgres.create_database(name),
+                    self_approval=True)  # one account publishes what it writes; four-eyes has tests of its own
 
 
 class TestServerChroma(StoreContract):
