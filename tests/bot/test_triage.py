@@ -6,23 +6,10 @@ import pytest
 
 from bot.cli.safety_eval import EmbeddedTriage, evaluate, load_rows, split
 from bot.engine.triage import ALARM_LEVELS, Level, Triage, data_hash, load_first_aid
-from knowledge.index.embedders import E5Embedder, EmbedderUnavailable
+from knowledge.index.embedders import E5Embedder
 from tests.conftest import ROOT
 
 SAFETY = ROOT / "tests" / "data" / "safety"
-
-
-@pytest.fixture(scope="module")
-def triage() -> Triage:
-    return Triage()
-
-
-@pytest.fixture(scope="module")
-def e5() -> E5Embedder:
-    try:
-        return E5Embedder()
-    except EmbedderUnavailable as exc:
-        pytest.skip(f"bundled embedder not usable here: {exc}")
 
 
 def test_the_shipped_model_was_trained_on_the_current_labelled_sets(triage: Triage) -> None:

@@ -15,22 +15,9 @@ from bot.engine.triage import (
     feature_text,
     has_harm_words,
 )
-from knowledge.index.embedders import E5Embedder, EmbedderUnavailable
+from knowledge.index.embedders import E5Embedder
 
 THRESHOLDS = {"alarm": 0.3, "self_harm": 0.2, "harmful_request": 0.4, "personal_medical": 0.4}
-
-
-@pytest.fixture(scope="module")
-def triage() -> Triage:
-    return Triage()
-
-
-@pytest.fixture(scope="module")
-def e5() -> E5Embedder:
-    try:
-        return E5Embedder()
-    except EmbedderUnavailable as exc:
-        pytest.skip(f"bundled embedder not usable here: {exc}")
 
 
 def probabilities(**shares: float) -> dict[str, float]:

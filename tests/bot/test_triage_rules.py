@@ -6,11 +6,6 @@ import pytest
 from bot.engine.triage import Level, Triage
 
 
-@pytest.fixture(scope="module")
-def triage() -> Triage:
-    return Triage()
-
-
 @pytest.mark.parametrize(("text", "level", "situation"), [
     ("我家细路仔跌咗落水塘，捞返上嚟之后唔识郁，点算", Level.EMERGENCY, "drowning"),
     ("隔壁小孩掉进河里了 刚被人拉上来 不动了", Level.EMERGENCY, "drowning"),
