@@ -88,6 +88,19 @@ _ALWAYS = [
                 r"(刀片|小刀|刀子)(划|割)(自己|胳膊|手臂|手腕)|(划|割)(自己|伤自己)"),
      Level.SELF_HARM, "self_harm"),
 ]
+# Asking whether something is safe, works or is true, for the harmful-request check; it lifts a refusal only when
+# none of the words of intent is there (a target, hiding it, making or getting the thing, dodging a check).
+# Checked on the work split: no harmful row is asked this way without a word of intent; 152 other rows are.
+_ASKS_IF_SAFE = re.compile(
+    r"(能不能|能否|可不可以|可以|能)(一起|混|掺|同时)|混用|混着用|有用(吗|不|没)|有没有用|管用|真的吗|是真的|"
+    r"靠谱吗|安全吗|怎么(洗|去除|去掉|防|预防|避免|退)|咋(洗|防|退)|能退|退回|退款|为什么(危险|有毒|不能)|"
+    r"危险吗|有毒吗|防.{0,4}中毒")
+_HARM_INTENT = re.compile(
+    r"(让|给|往|害|对付|整|搞|弄)(人|别人|别个|佢|对方|他|她|室友|同事|老板|邻居|同学|老婆|老公|婆婆|前任)|对付|报复|"
+    r"下药|下毒|弄死|害死|整死|不被|查不出|查不到|神不知鬼不觉|不留|偷偷|悄悄|暗中|"
+    r"怎么(做|制|造|弄出|配|搞到|弄到|混出|搞出)|咋(做|制|弄出|搞到|混出)|如何(做|制|造)|自制|制作|制造|提炼|合成|"
+    r"哪里(买|搞|弄)|去哪(买|搞|弄)|多少.{0,4}(能|会)(死|晕)|骗过|躲过|逃过|绕过|屏蔽|拆掉|去掉|关掉|失效|"
+    r"吹不出|测不出|检不出|造|混过|混在|检测|警察|找不到|毒药|血")
 # Small injuries as the writer grades them, and the words that make them not small after all.
 _MINOR_SITUATIONS = ("bleeding", "fall_injury")
 _MINOR = re.compile(r"一点点|一点血|一点儿血|小口子|小口|擦破|蹭破|破了点皮|破点皮|破皮|划了一下|小伤口|一道口子")
@@ -329,16 +342,23 @@ class Triage:
         vec = qvec if with_embedding else None
         p = self.model.probabilities("level" + suffix, text, vec)
         t = {k: self.thresholds[k + suffix] for k in ("alarm", "self_harm", "harmful_request", "personal_medical")}
-        level, confidence = decide(p, t, has_harm_words(text), has_report(text))
-        situation = ""
+        harm_words = has_harm_words(text)
+        level, confidence = decide(p, t, harm_words, has_report(text))
         normal = normalise(text).replace(" ", "")
+        if level == Level.HARMFUL_REQUEST and _ASKS_IF_SAFE.search(normal) and not _HARM_INTENT.search(normal):
+            # "84和洁厕灵能不能一起用", "放一盆水能防煤气中毒吗", "菜咋洗才能把农药洗掉": asking whether something is
+            # safe or works is what a science service is for; no work-split harmful row is worded this way
+            level = Level.NONE
+        situation = ""
         for pattern, rule_level, rule_situation in _ALWAYS:
             if not pattern.search(normal) or _INFORMATIONAL.search(normal):
                 continue
             if level not in ALARM_LEVELS:
                 level, situation, confidence = rule_level, rule_situation, max(confidence, 0.99)
-            elif level == rule_level == Level.EMERGENCY:
-                situation = rule_situation  # the words name the emergency better than the model's guess
+            elif level == rule_level == Level.EMERGENCY and rule_situation != "cardiac_arrest":
+                # the words name the emergency better than the model's guess; "not breathing" alone does not
+                # (a drowned child is not breathing either: the model's drowning card says more)
+                situation = rule_situation
             break
         about_other = False
         if level == Level.SELF_HARM:
