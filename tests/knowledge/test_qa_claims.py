@@ -107,7 +107,8 @@ def test_the_citizen_reads_the_claim_then_the_verdict_then_the_answer(tmp_path: 
     for item in VERDICT_ITEMS:
         answer = service.ask(item["question"], options=AskOptions(log=False))
         expected = texts.VERDICT_CLAIM.format(claim=item["claim"], says=texts.VERDICT_SAYS[item["verdict"]])
-        text = answer.text.removeprefix(texts.PERSONAL_MEDICAL_GENERAL)  # triage may put a disclaimer first
+        # triage may put a disclaimer first, or, under an alarm, the line that leads from the first steps to it
+        text = answer.text.removeprefix(texts.PERSONAL_MEDICAL_GENERAL).removeprefix(f"{texts.SAFETY_FOLLOWS}\n")
         if answer.mode != Mode.CURATED or not text.startswith(expected + _first_sentence(item["answer"])):
             wrong.append(f"{item['id']}: {answer.mode} {answer.text[:60]}")
     assert not wrong, "\n".join(wrong)
