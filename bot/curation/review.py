@@ -67,7 +67,8 @@ class ReviewQueue:
         self._embedder = embedder
         self.threshold = threshold
 
-    def _vectors(self, texts: list[str]) -> dict[str, np.ndarray]:
+    def vectors(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """Query embeddings of ``texts`` (cached in the curation database)."""
         return self._store.vectors.vectors_for(texts, f"q:{self._embedder.name}", self._embedder.embed_queries)
 
     def groups(self, days: int = 30, limit: int = 100) -> list[ReviewGroup]:
@@ -75,7 +76,7 @@ class ReviewQueue:
         pending = [q for q in self._store.questions.since(utcnow() - dt.timedelta(days=days)) if needs_review(q)]
         if not pending:
             return []
-        vectors = self._vectors([q.question for q in pending])
+        vectors = self.vectors([q.question for q in pending])
         leaders: list[np.ndarray] = []
         groups: list[ReviewGroup] = []
         for q in pending:  # newest first, so each group's leader is its latest phrasing

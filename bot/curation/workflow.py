@@ -170,19 +170,17 @@ class Workflow:
         groups = self.review.groups(days)
         by_question = self.tickets.for_questions(q.id for g in groups for q in g.questions)
         open_assignments = self.tickets.assignments(status=AssignmentStatus.OPEN)
-        leaders = self._vectors([a.question for a in open_assignments])
+        leaders = self._matrix([a.question for a in open_assignments])
+        asked = self.review.vectors([g.question for g in groups]) if leaders is not None else {}
         out: list[QueueGroup] = []
         for group in groups:
             tickets = [by_question[q.id] for q in group.questions if q.id in by_question]
-            if any(t.status != TicketStatus.RECEIVED for t in tickets) and all(
-                    t.status != TicketStatus.RECEIVED for t in tickets):
-                continue  # every ticket is being answered or answered already
             waiting = [t.code for t in tickets if t.status == TicketStatus.RECEIVED]
-            follows = self._following(group.question, open_assignments, leaders)
+            if tickets and not waiting:
+                continue  # every ticket is being answered or answered already
+            follows = self._following(asked.get(group.question), open_assignments, leaders)
             if follows is not None and waiting:
                 self.tickets.attach(follows.id, waiting)
-                continue
-            if any(t.status != TicketStatus.RECEIVED for t in tickets) and not waiting:
                 continue
             topic = _group_topic(group)
             out.append(QueueGroup(
@@ -191,17 +189,18 @@ class Workflow:
                 [a.username for a in self.accounts.experts(topic)]))
         return out
 
-    def _vectors(self, questions: list[str]) -> np.ndarray | None:
+    def _matrix(self, questions: list[str]) -> np.ndarray | None:
         if not questions:
             return None
-        found = self.review._vectors(questions)
+        found = self.review.vectors(questions)
         return np.stack([found[q] for q in questions])
 
-    def _following(self, question: str, assignments: list[Assignment], leaders: np.ndarray | None
+    def _following(self, vector: np.ndarray | None, assignments: list[Assignment], leaders: np.ndarray | None
                    ) -> Assignment | None:
-        if leaders is None or not assignments:
+        """The open assignment whose question this group's asks the same as, if any."""
+        if vector is None or leaders is None or not assignments:
             return None
-        sims = leaders @ self.review._vectors([question])[question]
+        sims = leaders @ vector
         best = int(np.argmax(sims))
         return assignments[best] if sims[best] >= self.review.threshold else None
 
