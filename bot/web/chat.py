@@ -75,8 +75,8 @@ CSS = """
 .easy-toggle {display: inline-flex; align-items: center; gap: 10px; min-height: var(--ez-toggle-height, 44px);
   padding: 6px 16px 6px 8px; border: 2px solid var(--ez-toggle-bg, #1f2937); border-radius: 999px;
   background: var(--ez-toggle-bg, #fff); color: var(--ez-toggle-fg, #111827); font-size: var(--ez-toggle-text, 16px);
-  font-weight: 600; cursor: pointer; line-height: 1.3; text-align: left;}
-.easy-toggle span {color: inherit !important;}
+  font-weight: 600; cursor: pointer; line-height: 1.3; text-align: left; transition: none !important;}
+.easy-toggle span {color: inherit !important; transition: none !important;}
 .easy-toggle .switch {flex: none; position: relative; width: 44px; height: 24px; border-radius: 12px;
   background: var(--ez-switch-track, #6b7280);}
 .easy-toggle .switch::after {content: ""; position: absolute; top: 3px; left: var(--ez-switch-knob-at, 3px);

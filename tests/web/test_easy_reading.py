@@ -125,6 +125,8 @@ def _serious_violations(page: Page) -> list[str]:
     """axe-core's serious and critical findings on the page as it is, one line per element."""
     if not AXE.is_file():
         pytest.fail(f"{AXE} is missing: run `bash scripts/js-deps.sh` (scripts/run-tests.sh does)")
+    # A colour caught halfway through a CSS transition is not what a citizen reads: wait until none runs.
+    page.wait_for_function("document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')", timeout=10_000)
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate("async () => (await axe.run(document)).violations.map(v => ({id: v.id, "
                                "impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ') + ' → ' + "
