@@ -83,6 +83,12 @@ class Settings(BaseSettings):
 
     # Web app
     max_concurrent_answers: int = Field(16, ge=1, description="Questions answered at once; more wait briefly.")
+    answer_cache_size: int = Field(2048, ge=0, description="First questions (no earlier turns) whose finished "
+                                   "answers are kept, so the same question asked again is answered at once; "
+                                   "0 = off. Every question is still logged and a declined one opens its ticket.")
+    answer_cache_seconds: float = Field(60.0, gt=0, description="A kept answer is used for at most this long; any "
+                                        "change to the knowledge base, the reviewed answers or the sensitive-word "
+                                        "list retires it at once.")
     busy_wait_seconds: float = Field(10.0, ge=0, description="How long a question waits for a free slot before "
                                      "the citizen is told the service is busy.")
     session_hours: float = Field(8.0, gt=0, description="A curator login expires after this many hours.")

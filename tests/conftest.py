@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,11 @@ CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 GLOSSARY = ROOT / "knowledge" / "glossary.tsv"
+
+# The answer cache would answer a test's second asking of a question from its first, in this process and in
+# every app subprocess a test starts (they inherit the environment). The tests about the cache turn it on
+# themselves: tests/bot/test_answer_cache.py and the declining app of tests/web/test_tickets.py.
+os.environ["ASKSCI_ANSWER_CACHE_SIZE"] = "0"
 
 
 @pytest.fixture(autouse=True)

@@ -157,6 +157,12 @@ class CuratedMatcher:
             )
 
     @property
+    def revision(self) -> tuple[int, str] | None:
+        """The revision of the published set in use, read afresh when it may have changed."""
+        self.refresh()
+        return self._published.revision
+
+    @property
     def _pub(self) -> _Published:
         pinned = getattr(self._local, "published", None)
         return pinned if pinned is not None else self._published

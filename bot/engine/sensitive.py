@@ -18,6 +18,7 @@ class SensitiveFilter:
         self._checked_at = -1e9
         self._revision: str | None = None
         self._matcher = WordMatcher(load_shipped() if lists is None else WordList())
+        self._built = 0
 
     def _current(self) -> WordMatcher:
         if self._lists is None:
@@ -31,7 +32,14 @@ class SensitiveFilter:
             if revision != self._revision:
                 self._matcher = WordMatcher(self._lists.current())
                 self._revision = revision
+                self._built += 1
             return self._matcher
+
+    @property
+    def revision(self) -> int:
+        """Counts the lists this filter has used: it changes whenever the list in use changes."""
+        self._current()
+        return self._built
 
     def changed(self) -> None:
         """Read the list again at the next use (a change made through this process)."""

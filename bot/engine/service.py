@@ -10,13 +10,14 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.engine import safety
+from bot.engine.answer_cache import AnswerCache, cache_key
 from bot.engine.conversation import Resolved, bound_history, heuristic_rewrite, is_follow_up
 from bot.engine.curated_match import CuratedMatcher, MatchModel
 from bot.engine.extractive import ExtractiveComposer, uncovered_people
@@ -25,7 +26,7 @@ from bot.engine.question_kind import is_content_word
 from bot.engine.retrieval import HybridRetriever, Retrieved
 from bot.engine.safety import MEDICAL_TOPICS
 from bot.engine.sensitive import SensitiveFilter
-from bot.engine.trace import NO_TRACE, TraceRecorder
+from bot.engine.trace import NO_TRACE, Recorder, TraceRecorder
 from bot.engine.triage import Level, Triage, TriageResult
 from bot.engine.types import Answer, AskOptions, Citation, Composed, Mode, RewritingComposer, Source
 from knowledge import texts
@@ -101,6 +102,7 @@ class AnswerService:
         self.words = SensitiveFilter(store.words if store else None)
         self._slots = threading.BoundedSemaphore(settings.max_concurrent_answers)
         self._embed_query = functools.lru_cache(maxsize=4096)(self._embed_query_uncached)
+        self.cache = AnswerCache(settings.answer_cache_size, settings.answer_cache_seconds)
         self.llm_failures: Counter[str] = Counter()  # reason → count since start (the dashboard reads the log)
         self._failures_lock = threading.Lock()
         self.public_name: Callable[[str], str] = (  # reviewer → the name citizens may see
@@ -263,6 +265,14 @@ class AnswerService:
         finally:
             self._slots.release()
 
+    def _generation(self) -> tuple[object, ...] | None:
+        """What a kept answer was made from, as revisions (None when a store cannot say: nothing is kept)."""
+        try:
+            return (self.kb.generation, self.curated.revision if self.curated is not None else None,
+                    self.words.revision)
+        except (SQLAlchemyError, StoreError):
+            return None
+
     def _answer(self, question: str, cleaned: str, history: list[tuple[str, str]] | None,
                 options: AskOptions | None) -> Iterator[str | TriageResult | Answer]:
         options = options or AskOptions()
@@ -270,9 +280,46 @@ class AnswerService:
         cfg = self.settings
         history = bound_history(history, cfg.history_max_turns, cfg.max_question_chars, cfg.history_answer_chars)
         start = time.perf_counter()
-        deadline = start + cfg.answer_budget_seconds
         with contextlib.suppress(StoreError):  # the question itself meets any store problem and reports it
             self.kb.refresh()
+        key = cache_key(cleaned, options)
+        generation = self._generation() if not history and not options.trace else None
+        cached = self.cache.get(key, generation) if generation is not None else None
+        if cached is not None:  # asked a moment ago: the same answer, logged (and ticketed) as this question
+            answer, top_score = cached.answer, cached.top_score
+            if answer.triage.level != Level.NONE:
+                yield answer.triage
+            answer.timings = {"cached": 1.0}
+        else:
+            answer, top_score = yield from self._work(cleaned, history, options, trace, start)
+            if generation is not None and not answer.llm_fallback:  # the LLM is tried again next time
+                self.cache.put(key, generation, answer, top_score)
+        answer.question = question
+        answer.timings["total_ms"] = (time.perf_counter() - start) * 1000
+        if options.log and not options.trace and self.store is not None:  # a curator's hit test is no question
+            self._log(answer, cleaned, top_score, options.channel)
+        answer.trace = trace.finish(answer)
+        yield answer
+
+    def _log(self, answer: Answer, cleaned: str, top_score: float, channel: str) -> None:
+        """Log the question (personal data never reaches the log) and open the ticket a declined one is owed."""
+        assert self.store is not None
+        topic = next((c.topic for c in answer.citations if c.topic), "")
+        try:
+            answer.log_id = self.store.questions.log(
+                redact(cleaned).text, answer.mode.value, answer.text, top_score, answer.timings["total_ms"],
+                answer.flagged, topic, answer.curated_id, answer.llm_fallback, channel)
+        except SQLAlchemyError:  # a full disk or a database outage must not cost the citizen the answer
+            log.exception("could not log the question")
+        if answer.mode == Mode.NO_ANSWER and answer.log_id is not None and self.settings.tickets:
+            answer.ticket = self.open_ticket(answer.log_id, "no_answer", redact(cleaned).text, topic, channel)
+
+    def _work(self, cleaned: str, history: list[tuple[str, str]], options: AskOptions, trace: Recorder,
+              start: float) -> Generator[str | TriageResult, None, tuple[Answer, float]]:
+        """Triage, reviewed answer or retrieval and composing: the answer before it is logged (the generator's
+        return value is the answer and the top retrieval score)."""
+        cfg = self.settings
+        deadline = start + cfg.answer_budget_seconds
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         question_vec: np.ndarray = self._embed_query(cleaned)
@@ -347,23 +394,9 @@ class AnswerService:
                 # "那小孩能吃吗": the sources say nothing of 小孩 — say so rather than pass the general case off
                 notes.append(texts.FOLLOW_UP_NOT_COVERED.format(term="」「".join(asked_now)))
             answer.notice = " ".join(p for p in (*notes, answer.notice) if p)
-        answer.question = question
         answer.retrieval_query = query
-        timings["total_ms"] = (time.perf_counter() - start) * 1000
         answer.timings = timings
-        if options.log and not options.trace and self.store is not None:  # a curator's hit test is no question
-            topic = next((c.topic for c in answer.citations if c.topic), "")
-            try:
-                answer.log_id = self.store.questions.log(  # personal data never reaches the log
-                    redact(cleaned).text, answer.mode.value, answer.text, top_score, timings["total_ms"],
-                    answer.flagged, topic, answer.curated_id, answer.llm_fallback, options.channel)
-            except SQLAlchemyError:  # a full disk or a database outage must not cost the citizen the answer
-                log.exception("could not log the question")
-            if answer.mode == Mode.NO_ANSWER and answer.log_id is not None and self.settings.tickets:
-                answer.ticket = self.open_ticket(answer.log_id, "no_answer", redact(cleaned).text, topic,
-                                                 options.channel)
-        answer.trace = trace.finish(answer)
-        yield answer
+        return answer, top_score
 
     @staticmethod
     def _apply_triage(answer: Answer, triage: TriageResult) -> Answer:

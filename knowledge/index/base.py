@@ -61,6 +61,7 @@ class KnowledgeBase:
         self.tokenizer = tokenizer
         self._refresh_lock = threading.Lock()
         self._count_checked = self._full_checked = time.monotonic()
+        self.generation = 0  # bumped whenever the chunk set changes (here, or seen from another process)
         self.sync_keywords()
 
     @classmethod
@@ -93,7 +94,10 @@ class KnowledgeBase:
         def texts_for(ids: list[str]) -> dict[str, str]:
             return {ch.id: ch.context_text for ch in self.vectors.get(ids)}
 
-        return self.keywords.sync(self.vectors.all_metadata().keys(), texts_for)
+        changed = self.keywords.sync(self.vectors.all_metadata().keys(), texts_for)
+        if changed:
+            self.generation += 1
+        return changed
 
     def refresh(self, count_every: float = 2.0, full_every: float = 60.0) -> None:
         """Pick up changes other processes made to a shared Chroma server: compare the chunk count
@@ -125,10 +129,12 @@ class KnowledgeBase:
         """Upsert chunks (idempotent by id). Call :meth:`sync_keywords` when a batch of work is done."""
         if chunks:
             self.vectors.upsert(chunks, embeddings)
+            self.generation += 1
 
     def delete(self, ids: Sequence[str]) -> None:
         if ids:
             self.vectors.delete(list(ids))
+            self.generation += 1
 
     def count(self) -> int:
         return self.vectors.count()

@@ -36,7 +36,8 @@ def declining_app(factory: pytest.TempPathFactory) -> tuple[object, LiveApp]:
     modules that use it (only one app runs at a time), so the second start skips loading the starter set."""
     base = factory.getbasetemp() / "declining-app"
     base.mkdir(exist_ok=True)
-    return start_app(base, {"ASKSCI_EVIDENCE_THRESHOLD": "0.99"})
+    # the answer cache is on, as in production: a question asked again is still logged and ticketed
+    return start_app(base, {"ASKSCI_EVIDENCE_THRESHOLD": "0.99", "ASKSCI_ANSWER_CACHE_SIZE": "256"})
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +51,15 @@ def _ask(app: LiveApp, question: str) -> dict:
     r = httpx.post(app.url + "/api/ask", json={"question": question}, timeout=60)
     assert r.status_code == 200, r.text
     return r.json()
+
+
+@pytest.mark.integration
+def test_two_people_asking_the_same_declined_question_each_get_their_own_code(app: LiveApp) -> None:
+    first, second = _ask(app, "火星上为什么没有水了？"), _ask(app, "火星上为什么没有水了？")
+    assert first["mode"] == second["mode"] == "no_answer" and first["answer"].split("\n")[0] == (
+        second["answer"].split("\n")[0])
+    assert first["ticket"] and second["ticket"] and first["ticket"] != second["ticket"]
+    assert second["ticket"] in second["answer"] and first["ticket"] not in second["answer"]
 
 
 @pytest.mark.integration
