@@ -202,6 +202,7 @@ def test_an_answer_links_to_its_page_and_offers_questions_to_ask_next(browser: B
     _ask(page, "大熊猫属于食肉动物，为什么却几乎只吃竹子？")  # a reviewed question, word for word
     link = page.locator("#chat a", has_text=texts.SHARE_LINK).last
     expect(link).to_be_visible(timeout=30_000)
+    href = link.get_attribute("href")  # now: ``.last`` is the newest answer's link once the next one arrives
     offered = page.locator("#did-you-mean")
     expect(offered).to_contain_text(texts.RELATED_QUESTIONS.rstrip("："))
     first = offered.locator("button", has_text=re.compile(r"[\u4e00-\u9fff]")).first
@@ -210,7 +211,6 @@ def test_an_answer_links_to_its_page_and_offers_questions_to_ask_next(browser: B
     assert next_question and next_question != "大熊猫属于食肉动物，为什么却几乎只吃竹子？"
     first.click()  # asking the offered question, as a citizen would
     expect(page.locator("#chat")).to_contain_text(next_question, timeout=30_000)
-    href = link.get_attribute("href")
     assert href and "/a/" in href
     shared = browser.new_context().new_page()
     shared.goto(live_app.url + href if href.startswith("/") else href)
