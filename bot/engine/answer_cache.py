@@ -55,8 +55,6 @@ class AnswerCache:
         self._clock = clock
         self._lock = threading.Lock()
         self._entries: OrderedDict[Hashable, tuple[Hashable, float, Cached]] = OrderedDict()
-        self.hits = 0
-        self.misses = 0
 
     def get(self, key: Hashable, generation: Hashable) -> Cached | None:
         """A copy of the cached answer, or None when there is none for this generation and age."""
@@ -67,10 +65,8 @@ class AnswerCache:
             if entry is None or entry[0] != generation or self._clock() - entry[1] > self.max_seconds:
                 if entry is not None:
                     del self._entries[key]
-                self.misses += 1
                 return None
             self._entries.move_to_end(key)
-            self.hits += 1
             cached = entry[2]
         return Cached(fresh_copy(cached.answer), cached.top_score)
 

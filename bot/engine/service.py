@@ -305,14 +305,15 @@ class AnswerService:
         """Log the question (personal data never reaches the log) and open the ticket a declined one is owed."""
         assert self.store is not None
         topic = next((c.topic for c in answer.citations if c.topic), "")
+        logged = redact(cleaned).text
         try:
             answer.log_id = self.store.questions.log(
-                redact(cleaned).text, answer.mode.value, answer.text, top_score, answer.timings["total_ms"],
+                logged, answer.mode.value, answer.text, top_score, answer.timings["total_ms"],
                 answer.flagged, topic, answer.curated_id, answer.llm_fallback, channel)
         except SQLAlchemyError:  # a full disk or a database outage must not cost the citizen the answer
             log.exception("could not log the question")
         if answer.mode == Mode.NO_ANSWER and answer.log_id is not None and self.settings.tickets:
-            answer.ticket = self.open_ticket(answer.log_id, "no_answer", redact(cleaned).text, topic, channel)
+            answer.ticket = self.open_ticket(answer.log_id, "no_answer", logged, topic, channel)
 
     def _work(self, cleaned: str, history: list[tuple[str, str]], options: AskOptions, trace: Recorder,
               start: float) -> Generator[str | TriageResult, None, tuple[Answer, float]]:
