@@ -256,12 +256,18 @@ class AnswerService:
         replaces the previous), then the final :class:`Answer`.
 
         Raises :class:`QuestionError` for a bad question and :class:`ServiceBusy` when every answering
-        slot stays taken for ``busy_wait_seconds``."""
+        slot stays taken for ``busy_wait_seconds`` (an answer kept in the cache needs no slot)."""
         cleaned = self._validate(question)
+        yield from self._answer(question, cleaned, history, options)
+
+    def _in_slot(self, work: Generator[str | TriageResult, None, tuple[Answer, float]]
+                 ) -> Generator[str | TriageResult, None, tuple[Answer, float]]:
+        """Run the work of a new answer in an answering slot (a kept answer needs none)."""
         if not self._slots.acquire(timeout=self.settings.busy_wait_seconds):
+            work.close()
             raise ServiceBusy(texts.SERVICE_BUSY)
         try:
-            yield from self._answer(question, cleaned, history, options)
+            return (yield from work)
         finally:
             self._slots.release()
 
@@ -291,7 +297,7 @@ class AnswerService:
                 yield answer.triage
             answer.timings = {"cached": 1.0}
         else:
-            answer, top_score = yield from self._work(cleaned, history, options, trace, start)
+            answer, top_score = yield from self._in_slot(self._work(cleaned, history, options, trace, start))
             if generation is not None and not answer.llm_fallback:  # the LLM is tried again next time
                 self.cache.put(key, generation, answer, top_score)
         answer.question = question

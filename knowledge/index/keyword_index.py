@@ -12,6 +12,7 @@ import math
 import os
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import bm25s
@@ -19,6 +20,15 @@ import numpy as np
 
 from knowledge.errors import StoreError
 from knowledge.index.tokenizer import Tokenizer
+
+
+@dataclass(frozen=True)
+class _View:
+    """What searches read: built once per change of the index, never modified, so readers need no lock."""
+
+    ids: list[str] = field(default_factory=list)
+    bm25: bm25s.BM25 | None = None
+    df: dict[str, int] = field(default_factory=dict)
 
 
 class KeywordIndex:
@@ -29,9 +39,8 @@ class KeywordIndex:
         self._tokenizer = tokenizer
         self._tokens: dict[str, list[str]] = {}
         self._ids: list[str] = []
-        self._bm25: bm25s.BM25 | None = None
-        self._df: dict[str, int] | None = None
-        self._lock = threading.RLock()  # searches may run while another thread syncs
+        self._view: _View | None = None  # None: rebuilt by the next reader
+        self._lock = threading.RLock()  # a sync changes the tokens; readers take the current view
         self._load()
 
     @property
@@ -54,15 +63,26 @@ class KeywordIndex:
 
     def _rebuild(self) -> None:
         self._ids = sorted(self._tokens)
-        self._bm25 = None  # rebuilt lazily by the next search
-        self._df = None
+        self._view = None  # rebuilt lazily by the next reader
 
-    def _matrix(self) -> bm25s.BM25 | None:
-        if self._bm25 is None and self._ids:
-            bm25 = bm25s.BM25()
-            bm25.index([self._tokens[i] or ["\u0000"] for i in self._ids], show_progress=False)
-            self._bm25 = bm25
-        return self._bm25
+    def _current(self) -> _View:
+        """The view of the index as it is now (built under the lock when a change made it stale)."""
+        view = self._view
+        if view is not None:
+            return view
+        with self._lock:
+            if self._view is None:
+                ids = list(self._ids)
+                bm25 = None
+                df: dict[str, int] = {}
+                if ids:
+                    bm25 = bm25s.BM25()
+                    bm25.index([self._tokens[i] or ["\u0000"] for i in ids], show_progress=False)
+                    for cid in ids:
+                        for t in set(self._tokens[cid]):
+                            df[t] = df.get(t, 0) + 1
+                self._view = _View(ids, bm25, df)
+            return self._view
 
     def _save(self) -> None:
         self._path.parent.mkdir(parents=True, exist_ok=True)
@@ -102,26 +122,15 @@ class KeywordIndex:
 
     def idf(self, token: str) -> float:
         """Inverse document frequency of a token over the indexed chunks (unknown tokens count as rare)."""
-        with self._lock:
-            return self._idf(token)
-
-    def _idf(self, token: str) -> float:
-        if self._df is None:
-            df: dict[str, int] = {}
-            for tokens in self._tokens.values():
-                for t in set(tokens):
-                    df[t] = df.get(t, 0) + 1
-            self._df = df
-        n = len(self._tokens) or 1
-        return math.log(1 + (n - self._df.get(token, 0) + 0.5) / (self._df.get(token, 0) + 0.5))
+        view = self._current()
+        n = len(view.ids) or 1
+        df = view.df.get(token, 0)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """Top ``k`` (chunk id, BM25 score) pairs with a positive score."""
-        with self._lock:
-            return self._search(query, k)
-
-    def _search(self, query: str, k: int) -> list[tuple[str, float]]:
-        bm25 = self._matrix()
+        view = self._current()
+        bm25 = view.bm25
         if bm25 is None:
             return []
         tokens = self._tokenizer.tokens(query)
@@ -131,4 +140,4 @@ class KeywordIndex:
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
-        return [(self._ids[i], float(scores[i])) for i in top if scores[i] > 0]
+        return [(view.ids[i], float(scores[i])) for i in top if scores[i] > 0]

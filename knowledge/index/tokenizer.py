@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -32,6 +33,8 @@ class Tokenizer:
         self._cache_dir = cache_dir
         self._ready: jieba.Tokenizer | None = None
         self._init_lock = threading.Lock()  # a first question during a background warm-up waits for it
+        # The same passages are tokenized for question after question (composer, matcher): keep the latest.
+        self._cached_tokens = functools.lru_cache(maxsize=16384)(self._tokens_uncached)
 
     @property
     def _jieba(self) -> jieba.Tokenizer:
@@ -63,5 +66,10 @@ class Tokenizer:
 
     def tokens(self, text: str) -> list[str]:
         """Keyword tokens: search-mode segmentation, lower-cased, width-folded, stopwords removed."""
+        if len(text) > 2000:  # a whole document (indexing): not worth keeping
+            return list(self._tokens_uncached(text))
+        return list(self._cached_tokens(text))
+
+    def _tokens_uncached(self, text: str) -> tuple[str, ...]:
         folded = fold_key(text)
-        return [t for t in self._jieba.cut_for_search(folded) if _WORD.search(t) and t not in STOPWORDS]
+        return tuple(t for t in self._jieba.cut_for_search(folded) if _WORD.search(t) and t not in STOPWORDS)

@@ -16,6 +16,8 @@ import hashlib
 import json
 import re
 import secrets
+import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import func, select
@@ -86,13 +88,30 @@ def _to_page(row: AnswerPageRow) -> AnswerPage:
     return AnswerPage(row.id, content, row.created_at)
 
 
+_KNOWN_PAGES = 4096  # fingerprints remembered in memory: pages are permanent and never change
+
+
 class AnswerPages:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._known: OrderedDict[str, AnswerPage] = OrderedDict()  # fingerprint -> its page, latest last
+        self._known_lock = threading.Lock()
 
     def create(self, content: PageContent) -> AnswerPage:
         """The page showing ``content``: the existing one for an identical snapshot, else a new one."""
         fingerprint = content.fingerprint()
+        with self._known_lock:
+            if (known := self._known.get(fingerprint)) is not None:
+                self._known.move_to_end(fingerprint)
+                return known
+        page = self._create(content, fingerprint)
+        with self._known_lock:
+            self._known[fingerprint] = page
+            while len(self._known) > _KNOWN_PAGES:
+                self._known.popitem(last=False)
+        return page
+
+    def _create(self, content: PageContent, fingerprint: str) -> AnswerPage:
         for _ in range(_ATTEMPTS):
             existing = self._by_fingerprint(fingerprint)
             if existing is not None:

@@ -11,6 +11,7 @@ from bot.engine.answer_cache import AnswerCache
 from bot.engine.service import AnswerService
 from bot.engine.types import Answer, AskOptions, Mode
 from ingest.service import build_pipeline
+from knowledge.errors import ServiceBusy
 from knowledge.settings import Settings
 from knowledge.wordlist import parse_text
 from tests.bot.test_service import ARTICLES
@@ -97,3 +98,17 @@ def test_an_entry_expires_and_the_oldest_go_first() -> None:
     off = AnswerCache(0, 60.0)
     off.put("a", 1, Answer("a", Mode.EXTRACTIVE), 0.5)
     assert off.get("a", 1) is None
+
+
+def test_a_kept_answer_is_given_while_every_answering_slot_is_busy(settings: Settings, tmp_path: Path) -> None:
+    svc = service_over(settings.model_copy(update={**ON, "max_concurrent_answers": 1, "busy_wait_seconds": 0.0}),
+                       tmp_path / "articles", ARTICLES)
+    first = svc.ask("大熊猫平时吃什么食物？")
+    assert svc._slots.acquire(timeout=1)  # a long answer holds the only slot
+    try:
+        again = svc.ask("大熊猫平时吃什么食物？")  # asked a moment ago: no need to wait for the slot
+        assert _cached(again) and again.text == first.text
+        with pytest.raises(ServiceBusy):  # a new question still needs the slot
+            svc.ask("竹子为什么长得那么快？")
+    finally:
+        svc._slots.release()
