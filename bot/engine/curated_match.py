@@ -31,10 +31,26 @@ from knowledge.stores.curation import CurationStore
 MODEL_PATH = Path(__file__).resolve().parents[2] / "knowledge" / "curated_match.json"
 FEATURES = ("similarity", "margin", "answer_similarity", "answer_margin", "query_covered", "item_covered",
             "missing_key", "answer_covered", "missing_share", "best_missing_key", "same_kind", "char_overlap",
-            "core_similarity")
+            "core_similarity", "novel_in_asking", "novel_in_question", "top_by_phrasing")
 _SPACE = re.compile(r"\s+")
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 _CLAUSES = re.compile(r"[。！？!?；;，,…\n]+")
+
+
+# Sichuanese / northern wording and common question-word variants, folded before keyword and character
+# matching (the embedding sees the question as asked: a second embedding would cost too much per question).
+_DIALECT = (("为啥子", "为什么"), ("啥子", "什么"), ("咋个", "怎么"), ("咋整", "怎么办"), ("咋办", "怎么办"),
+            ("咋", "怎么"), ("为啥", "为什么"), ("啥", "什么"), ("得不得", "会不会"), ("要得不", "可不可以"),
+            ("屋头", "家里"), ("晓得", "知道"), ("娃儿", "孩子"), ("娃娃", "孩子"), ("遭", "被"), ("整", "弄"),
+            ("神么", "什么"), ("甚么", "什么"))
+_DIALECT_RE = re.compile("|".join(re.escape(a) for a, _ in _DIALECT))
+_DIALECT_MAP = dict(_DIALECT)
+_PARTICLES = re.compile(r"[噻哦嘛嘞撒咯]+(?=[\s\W_]|$)")
+
+
+def fold_dialect(text: str) -> str:
+    """咋个→怎么, 啥子→什么, 得不得→会不会 …, and sentence-final particles (噻, 哦) dropped."""
+    return _PARTICLES.sub("", _DIALECT_RE.sub(lambda m: _DIALECT_MAP[m.group(0)], text))
 
 
 def _grams(text: str) -> set[str]:
@@ -62,6 +78,8 @@ class _Published:
     row_grams: list[set[str]] = field(default_factory=list)  # per row
     claim_tokens: list[set[str]] = field(default_factory=list)  # per item: its claim
     answer_tokens: list[set[str]] = field(default_factory=list)  # per item: its answer text
+    item_chars: list[set[str]] = field(default_factory=list)  # per item: characters of its phrasings and answer
+    verbatim: dict[str, int] = field(default_factory=dict)  # a phrasing without punctuation -> its first row
 
 
 @dataclass(frozen=True)
@@ -154,6 +172,8 @@ class CuratedMatcher:
                 [_grams(t) for t in texts],
                 [self.content(a.claim) for a in answers],
                 [self.content(a.answer) for a in answers],
+                [set(_PUNCT.sub("", "".join(a.phrasings) + a.answer + a.claim)) for a in answers],
+                {key: row for row, key in reversed(list(enumerate(_PUNCT.sub("", t) for t in texts)))},
             )
 
     @property
@@ -256,7 +276,7 @@ class CuratedMatcher:
     def features(self, query_tokens: set[str], row_sims: np.ndarray, per_item: np.ndarray, item: int,
                  exclude_row: int | None = None, unknown_idf: float | None = None,
                  to_answers: np.ndarray | None = None, kind: Asks | None = None, grams: set[str] | None = None,
-                 core_sims: np.ndarray | None = None) -> np.ndarray:
+                 core_sims: np.ndarray | None = None, core_tokens: set[str] | None = None) -> np.ndarray:
         pub = self._pub
         others = np.delete(per_item, item)
         runner = float(others.max()) if len(others) else 0.0
@@ -273,6 +293,8 @@ class CuratedMatcher:
         known_missing = [self._idf(t) for t in known - vocabulary - self._pub.answer_tokens[item]]
         best_missing = [self._idf(t) for t in known - best_tokens]
         known_total = sum(self._idf(t) for t in known) or 1.0
+        chars = pub.item_chars[item] if len(pub.item_chars) > item else set()
+        said = vocabulary | pub.answer_tokens[item]
         return np.array([
             float(per_item[item]),
             float(per_item[item]) - runner,
@@ -288,7 +310,21 @@ class CuratedMatcher:
             max((2 * len(grams & pub.row_grams[r]) / ((len(grams) + len(pub.row_grams[r])) or 1) for r in rows),
                 default=0.0) if grams is not None else 0.0,
             float(core_sims[item]) if core_sims is not None else float(per_item[item]),
+            self._novel(core_tokens or set(), said, chars, unknown),
+            self._novel(query_tokens, said, chars, unknown),
+            float(per_item[item] >= per_item.max() - 1e-9),
         ])
+
+    def _novel(self, tokens: set[str], said: set[str], chars: set[str], unknown: float) -> float:
+        """The weightiest word the item never mentions (its idf against an unknown word's); an unknown
+        word (a typo?) counts only when none of its characters occur in the item's text."""
+        novel = 0.0
+        for t in tokens - said:
+            weight = self._idf(t)
+            if weight >= unknown - 1e-6 and any(ch in chars for ch in t):
+                continue
+            novel = max(novel, weight / (unknown or 1.0))
+        return novel
 
     # ---- deciding --------------------------------------------------------------------------------------
     def decide(self, question: str, query_vector: np.ndarray, limit: int = 3) -> CuratedDecision:
@@ -308,21 +344,24 @@ class CuratedMatcher:
         """(item index, features) for the ``depth`` items closest by similarity (for training)."""
         with self._pinned():
             row_sims, per_item, to_answers = self.similarities(query_vector, exclude_row)
-            tokens = self.content(question)
+            tokens = self.content(fold_dialect(question))
             unknown = self._idf("\uffff")
             context = self._context(question, per_item, exclude_row)
             return [(i, self.features(tokens, row_sims, per_item, i, exclude_row, unknown, to_answers, *context))
                     for i in self._order(per_item, to_answers, depth)]
 
     def _context(self, question: str, per_item: np.ndarray, exclude_row: int | None
-                 ) -> tuple[Asks, set[str], np.ndarray]:
-        """What every candidate's features share: the question's kind, its character pairs and the
-        similarity of its asking clause to each item (the whole question's when it is one clause)."""
+                 ) -> tuple[Asks, set[str], np.ndarray, set[str]]:
+        """What every candidate's features share: the question's kind, its character pairs, the similarity
+        of its asking clause to each item (the whole question's when it is one clause) and the asking
+        clause's words (dialect folded)."""
         core = core_clause(question)
-        if core == question:
-            return asks(question), _grams(question), per_item
+        folded = fold_dialect(question)
+        core_tokens = self.content(fold_dialect(core))
+        if _PUNCT.sub("", core) == _PUNCT.sub("", question):  # one clause: its vector is the question's
+            return asks(question), _grams(folded), per_item, core_tokens
         _, core_sims, _ = self.similarities(self._embed_core(core), exclude_row)
-        return asks(question), _grams(question), np.maximum(core_sims, per_item)
+        return asks(question), _grams(folded), np.maximum(core_sims, per_item), core_tokens
 
     def _decide(self, question: str, query_vector: np.ndarray, limit: int, exclude_row: int | None
                 ) -> CuratedDecision:
@@ -334,7 +373,7 @@ class CuratedMatcher:
                             for i in np.argsort(-per_item, kind="stable")[:max(limit, 3)])
             hit = closest[0]
             return CuratedDecision(hit if hit.similarity >= self.threshold else None, (), closest, self.threshold)
-        tokens = self.content(question)
+        tokens = self.content(fold_dialect(question))
         unknown = self._idf("\uffff")
         order = self._order(per_item, to_answers, max(limit, 3))
         context = self._context(question, per_item, exclude_row)
@@ -344,6 +383,12 @@ class CuratedMatcher:
         ranked = sorted(zip(order, probs, strict=True), key=lambda pair: -pair[1])
         candidates = tuple(CuratedCandidate(self._pub.answers[i], float(per_item[i]), float(p)) for i, p in ranked)
         at = (self.model.answer_at, self.model.suggest_at)
+        row = self._pub.verbatim.get(_PUNCT.sub("", question))
+        if row is not None and row != exclude_row:  # a published phrasing asked as written is its item's
+            item = int(self._pub.owner[row])
+            own = next((c for c in candidates if c.answer.id == self._pub.answers[item].id), None)
+            hit = own or CuratedCandidate(self._pub.answers[item], float(per_item[item]), 1.0)
+            return CuratedDecision(hit, (), (hit, *(c for c in candidates if c is not hit)), *at)
         if candidates[0].probability >= self.model.answer_at:
             return CuratedDecision(candidates[0], (), candidates, *at)
         offered = tuple(c for c in candidates if c.probability >= self.model.suggest_at)[:limit]

@@ -8,7 +8,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from bot.engine.question_kind import asks, gives
+from bot.engine.aboutness import aboutness, entity_words
+from bot.engine.question_kind import asked, asking_clause, asking_sentence, gives, is_content_word
 from bot.engine.types import Composed, Source
 from ingest.splitter import split_sentences
 from knowledge.texts import DEFAULT_READING_LEVEL as DEFAULT_LEVEL
@@ -32,7 +33,14 @@ _ENUMERATOR = re.compile(r"^(第[一二三四五六七八九十]+|首先|其次|
 _REPORTS_CLAIM = re.compile(r"^(常听人说|有人说|听说|网上(流传|说|有人说)|流传着|坊间|民间(流传|说法)|老人常|老一辈|"
                             r"(很多|不少|有些|一些)(人|朋友|老人)(认为|觉得|以为|说|相信|担心)|有一种(流传很广的)?(说法|担心)|"
                             r"有种说法|一直有人说|常有人问|也有人|还有人)|[:：]\s*[“\"「]|是流传很广的|(误解|误区|谣言|传言|说法)(是|就是)\s*[“\"「]")
-_ABOUT_THE_TEXT = re.compile(r"本文|这篇文章|下文|本篇")
+# A sentence opening on a quotation ("“开水反复烧会产生亚硝酸盐……”") reports what people say.
+_OPENS_ON_QUOTE = re.compile(r"^[“\"「『]")
+# A time question ("什么时候开始的", "哪一年") wants a date, as a figure question wants a number.
+_WHEN = re.compile(r"什么时候|啥时候|啥子时候|哪一?年|哪天|几时|何时|哪个月|几月")
+_DATE = re.compile(r"\d{2,4}年|\d{1,2}月|[一二三四五六七八九十]+月|世纪|年代|春季|夏季|秋季|冬季|汛期|季节")
+# Words that open a list item: a passage that holds one item holds the whole list when it can.
+_ITEM = re.compile(r"^(第[一二三四五六七八九十]+|[一二三四五六七八九十]是|首先|其次|再次|最后|[①-⑳])")
+_ABOUT_THE_TEXT = re.compile(r"本文|这篇文章|下文|本篇|本站|可参阅|请参阅")
 # A question that checks a claim ("……是真的吗", "靠谱吗") wants the sentence that judges it.
 _CHECKS_A_CLAIM = re.compile(r"真的|是真是假|真假|靠谱|有道理|对吗|对不对|可信|是不是真|听说|据说|网上说|有人说|说是")
 _JUDGES = re.compile(r"其实|并不|并非|并没有|不是真的|没有科学依据|是误解|误区|谣言|说法不对|说法是错|是对的|确实|的确")
@@ -88,12 +96,18 @@ class _Article:
     retrieval: float
     sentences: list[_Sentence]
     meta: str  # title, keywords and headings: what the article is about
+    title: str = ""
 
 
 def _opens(sentence: _Sentence) -> bool:
     """Can this sentence open an answer (it stands alone and states something, not a myth)?"""
     text = sentence.text
-    return not _DEPENDENT.match(text) and not _REPORTS_CLAIM.search(text) and not text.rstrip().endswith(("：", ":"))
+    return (not _DEPENDENT.match(text) and not _REPORTS_CLAIM.search(text) and not _OPENS_ON_QUOTE.match(text)
+            and not text.rstrip().endswith(("：", ":", "？", "?")))  # a question in the text answers nothing
+
+
+def _is_item(sentence: _Sentence) -> bool:
+    return bool(_LIST_MARK.match(sentence.raw) or _ITEM.match(sentence.raw))
 
 
 class ExtractiveComposer:
@@ -109,7 +123,8 @@ class ExtractiveComposer:
     def __init__(self, tokens: Callable[[str], list[str]], idf: Callable[[str], float], answer_chars: int = 150,
                  min_chars: int = 60, topic_discount: float = 1.0, char_weight: float = 0.8,
                  summary_bonus: float = 0.0, chunk_prior: float = 0.6, article_prior: float = 0.5,
-                 sure: float = 0.5) -> None:
+                 sure: float = 0.5, story_weight: float = 0.5, gives_bonus: float = 0.15, lean_margin: float = 0.0,
+                 about_weight: float = 0.6, title_discount: float = 0.1) -> None:
         self._tokens = tokens
         self._idf = idf
         self.answer_chars = answer_chars
@@ -124,6 +139,11 @@ class ExtractiveComposer:
         # An opener sharing less than this of the question's words may not be the answer: the passage
         # then runs on to the ceiling instead of stopping at ``min_chars``.
         self.sure = sure
+        self.story_weight = story_weight  # words of a story told before the question count this much
+        self.gives_bonus = gives_bonus  # a sentence that gives what is asked (a yes/no, a cause, a figure)
+        self.lean_margin = lean_margin  # how much better a leaning sentence must be to bring its antecedent
+        self.title_discount = title_discount  # the weight of question words an article's title holds
+        self.about_weight = about_weight  # an article whose title/keywords/headings name the question's entity
 
     # ---- reading the sources ---------------------------------------------------------------------
     def _articles(self, sources: list[Source]) -> list[_Article]:
@@ -159,7 +179,8 @@ class ExtractiveComposer:
                 previous = chunk
             meta = " ".join([first.chunk.title, str(first.chunk.extra.get("keywords") or ""),
                              *(m.chunk.heading for m in members)])
-            articles.append(_Article(rank, max(m.score for m in members) / top, sentences, meta))
+            subject = re.split(r"[：:（(]", first.chunk.title, maxsplit=1)[0]  # "化肥怎么用才对：氮磷钾……" → 化肥……
+            articles.append(_Article(rank, max(m.score for m in members) / top, sentences, meta, subject))
         return articles
 
     def _add(self, out: list[_Sentence], seen: set[str], raw: str, block: int, summary: bool,
@@ -167,7 +188,7 @@ class ExtractiveComposer:
         """A candidate sentence; the words of its section heading count as its own ("在学校" → 学校)."""
         raw = raw.strip()
         text = _ENUMERATOR.sub("", _LIST_MARK.sub("", raw))
-        if text in seen or _core_len(text) < 4 or _TO_THE_ASSISTANT.search(text):
+        if text in seen or _core_len(text) < 4 or _TO_THE_ASSISTANT.search(text) or _ABOUT_THE_TEXT.search(text):
             return
         seen.add(text)
         out.append(_Sentence(text, block, summary, after_verdict, frozenset(_bigrams(text) | _bigrams(heading)),
@@ -175,7 +196,7 @@ class ExtractiveComposer:
 
     # ---- scoring ---------------------------------------------------------------------------------
     def _score(self, question: str, articles: list[_Article], focus: str = "") -> dict[str, float]:
-        """Score every sentence for how well it answers; return the question tokens' weights."""
+        """Score every sentence for how well it answers; return the question's entity words and weights."""
         q_tokens = set(self._tokens(question))
         q_grams = _bigrams(question)
         everything = [s for a in articles for s in a.sentences]
@@ -187,22 +208,36 @@ class ExtractiveComposer:
             f_tokens, f_grams = set(self._tokens(focus)), _bigrams(focus)
             w_tok = {t: w * (1.0 if t in f_tokens else 0.3) for t, w in w_tok.items()}
             w_gram = {g: w * (1.0 if g in f_grams else 0.3) for g, w in w_gram.items()}
+        own = focus or question
+        clause = asking_clause(own)
+        asking = asking_sentence(own)
+        c_tokens = {t for t in self._tokens(asking) if len(t) >= 2 and is_content_word(t)}
+        if c_tokens and len(_PUNCT.sub("", asking)) < 0.6 * len(_PUNCT.sub("", own)):
+            # a story first, the question last: the asking sentence's words say what is asked
+            c_tokens, c_grams = set(self._tokens(asking)), _bigrams(asking)
+            w_tok = {t: w * (1.0 if t in c_tokens else self.story_weight) for t, w in w_tok.items()}
+            w_gram = {g: w * (1.0 if g in c_grams else self.story_weight) for g, w in w_gram.items()}
         tok_total = sum(w_tok.values()) or 1.0
         gram_total = sum(w_gram.values()) or 1.0
-        kind = asks(question)
+        kind = asked(own)
+        when = bool(_WHEN.search(clause))
         qualifiers = set(_QUALIFIER.findall(question))
         claim_check = bool(_CHECKS_A_CLAIM.search(question))
         for article in articles:
             body = [s for s in article.sentences if not s.summary]
             for pos, s in enumerate(body):
                 s.score = 0.05 / (1 + pos)  # near-ties go to the opening, where articles answer
+        # Within an article, the words its title shares with the question name the topic; the other words
+        # say which aspect is asked ("普朗特" is every sentence's subject; "实验" picks the one that answers).
+        title_of = {id(s): a.title for a in articles for s in a.sentences}
         for s in everything:
-            lexical = sum(w_tok[t] for t in q_tokens & s.tokens) / tok_total
-            char = sum(w_gram[g] for g in q_grams & s.grams) / gram_total
-            score = lexical + self.char_weight * char
+            title = title_of[id(s)]
+            lexical = sum(w_tok[t] * (self.title_discount if t in title else 1.0) for t in q_tokens & s.tokens)
+            char = sum(w_gram[g] * (self.title_discount if g in title else 1.0) for g in q_grams & s.grams)
+            score = lexical / tok_total + self.char_weight * char / gram_total
             s.relevance = score
-            if score > 0 and gives(kind, s.text):
-                score += 0.15
+            if score > 0 and (_DATE.search(s.text) if when else gives(kind, s.text)):
+                score += self.gives_bonus
             if qualifiers and any(q in s.text for q in qualifiers):
                 score += 0.2
             if claim_check and score > 0 and _JUDGES.search(s.text):
@@ -213,14 +248,14 @@ class ExtractiveComposer:
             if s.after_verdict:
                 score += 0.3  # the sentence under "结论：假" states the verdict in words
             s.score += score - 0.002 * math.log1p(len(s.text))
-        return {t: self._idf(t) for t in q_tokens}
+        seen = " ".join(s.text for s in everything) + " " + " ".join(a.meta for a in articles)
+        return entity_words(q_tokens, self._idf, seen)
 
     @staticmethod
-    def _about(article: _Article, weights: dict[str, float]) -> float:
-        """How much of the question's weight the article's title, keywords and headings carry (a word
-        inside a longer one counts: 雷 is in 雷电)."""
-        total = sum(weights.values()) or 1.0
-        return sum(w for t, w in weights.items() if t in article.meta) / total
+    def _about(article: _Article, entity: dict[str, float]) -> float:
+        """How much of the question's entity the article's title, keywords and headings name (a word inside a
+        longer one counts: 雷 is in 雷电)."""
+        return aboutness(article.meta, entity)
 
     # ---- composing -------------------------------------------------------------------------------
     def _passage(self, article: _Article) -> list[_Sentence]:
@@ -229,34 +264,59 @@ class ExtractiveComposer:
         if not openers:
             return []
         start = max(openers, key=lambda i: sentences[i].score)
+        reach = start  # the passage runs at least through this sentence
+        quotable = [i for i, s in enumerate(sentences) if not _REPORTS_CLAIM.search(s.text)
+                    and not _OPENS_ON_QUOTE.match(s.text)]
+        best = max(quotable, key=lambda i: sentences[i].score, default=start)
+        if best != start and sentences[best].score > sentences[start].score + self.lean_margin:
+            # the best sentence leans on the one before it ("该药……", "它……"): open with the nearest sentence
+            # before it that stands alone, when the two fit in one short passage
+            lead = max((i for i in openers if i < best), default=None)
+            if lead is not None and all(sentences[j].block == sentences[best].block
+                                        and sentences[j].summary == sentences[best].summary
+                                        for j in range(lead, best)) \
+                    and sum(len(sentences[j].text) for j in range(lead, best + 1)) <= self.answer_chars:
+                start, reach = lead, best
         anchor = sentences[start]
         chosen = [anchor]
         used = len(anchor.text)
-        enough = self.min_chars if anchor.relevance >= self.sure else self.answer_chars
-        for nxt in sentences[start + 1:]:
+        sure = max(anchor.relevance, sentences[reach].relevance) >= self.sure
+        enough = self.min_chars if sure else self.answer_chars
+        for i in range(start + 1, len(sentences)):
+            nxt = sentences[i]
             if nxt.block != anchor.block or nxt.summary != anchor.summary or _REPORTS_CLAIM.search(nxt.text):
                 break
+            if i <= reach:
+                chosen.append(nxt)
+                used += len(nxt.text)
+                continue
+            listing = _is_item(nxt) and any(_is_item(c) for c in chosen)  # never cut a list in the middle
             fits = used + len(nxt.text) <= self.answer_chars
-            if used >= enough and (not fits or nxt.score < 0.5 * anchor.score or enough == self.answer_chars):
+            if used >= enough and not listing and (not fits or nxt.score < 0.5 * anchor.score
+                                                   or enough == self.answer_chars):
                 break
-            if not fits and used + len(nxt.text) > self.answer_chars * 1.3:
+            if used + len(nxt.text) > self.answer_chars * (1.6 if listing else 1.3):
+                if listing:  # the list does not fit: stop before it rather than cut it
+                    while chosen and _is_item(chosen[-1]) and len(chosen) > 1 and chosen[-1] is not anchor:
+                        used -= len(chosen.pop().text)
                 break
             chosen.append(nxt)
             used += len(nxt.text)
-        first = start
-        opener_set = set(openers)
-        while used < self.min_chars and first - 1 in opener_set and sentences[first - 1].block == anchor.block \
-                and sentences[first - 1].summary == anchor.summary and \
-                used + len(sentences[first - 1].text) <= self.answer_chars:
-            first -= 1  # too short to stand alone: the sentence before it opens the passage instead
-            chosen.insert(0, sentences[first])
-            used += len(sentences[first].text)
+        before = start - 1
+        if used < self.min_chars and reach == start and before in openers and len(chosen) == 1 \
+                and sentences[before].relevance > 0 \
+                and sentences[before].block == anchor.block and sentences[before].summary == anchor.summary \
+                and used + len(sentences[before].text) <= self.answer_chars:
+            # too short to stand alone and nothing after it: the sentence before it opens the passage when it
+            # shares some of the question's words (a bare last sentence rarely answers on its own)
+            chosen.insert(0, sentences[before])
+            used += len(sentences[before].text)
         if anchor.summary and used < self.min_chars:  # a one-line summary: go on with the body's best opener
             body = [i for i in openers if not sentences[i].summary]
             if body:
-                best = sentences[max(body, key=lambda i: sentences[i].score)]
-                if used + len(best.text) <= self.answer_chars * 1.3 and best.score >= 0.8 * anchor.score:
-                    chosen.append(best)
+                more = sentences[max(body, key=lambda i: sentences[i].score)]
+                if used + len(more.text) <= self.answer_chars * 1.3 and more.score >= 0.8 * anchor.score:
+                    chosen.append(more)
         return chosen
 
     def compose(self, question: str, sources: list[Source], history: list[tuple[str, str]] | None = None,
@@ -269,7 +329,7 @@ class ExtractiveComposer:
 
         def merit(a: _Article) -> float:
             best = max((s.score for s in a.sentences if _opens(s)), default=0.0)
-            return best + self.article_prior * a.retrieval + 0.6 * self._about(a, weights) - 0.05 * a.rank
+            return best + self.article_prior * a.retrieval + self.about_weight * self._about(a, weights) - 0.05 * a.rank
 
         chosen_article = max(articles, key=merit)
         passage = self._passage(chosen_article)

@@ -63,3 +63,60 @@ def gives(kind: Asks, sentence: str) -> bool:
     """Does the sentence contain the kind of statement the question asks for?"""
     pattern = _GIVES.get(kind)
     return bool(pattern and pattern.search(sentence))
+
+
+# ---- the asking clause (the composer's reading; ``asks`` above stays as the curated matcher was trained) ----
+_CLAUSE_BREAK = re.compile(r"[。？?！!；;，,\n]+|\s{1,}")
+_ASKING = re.compile(r"[?？]|吗|嘛|呢|么|啥|什么|怎么|怎样|如何|为什么|为何|多少|多久|几(?![十百千万])|哪|"
+                     r"([^\W\d_])不\1|能不能|会不会|是不是|要不要|"
+                     r"有没有|可不可以|行不行|对不对|咋|不$|没$|真的假的|\b(what|why|how|is|are|can|does|do|should)\b",
+                     re.I)
+_CAUSE_MORE = re.compile(r"咋回事|怎么回事|啥子原因|为啥子|咋个会|怎么就|咋就")
+_ACTION_MORE = re.compile(r"咋弄|怎么弄|咋处理|咋个整|怎么整|该咋|要咋|有啥办法|有什么办法|啥子办法|什么办法|咋个弄|"
+                          r"咋样才|怎样才|怎么才|该怎么|应该怎么|要怎么|怎么预防|咋预防|怎么防|咋防|怎么应对|咋应对|"
+                          r"注意啥|注意点啥|注意些啥|注意什么|该找谁|找谁")
+_A_NOT_A = re.compile(r"([^\W\d_])不\1|能否|可不可以|是否|需不需要|有没有|靠不靠谱|真的假的|是真的吗|对吗")
+_ENDS_ASKING = re.compile(r"(吗|嘛|不|没)[\s?？!！。哦啊呀]*$")
+_WH = re.compile(r"什么|啥|哪|谁|多少|几(?![十百千万])|怎么|咋|如何")
+
+
+def asking_clause(question: str) -> str:
+    """The clause that carries the question: the last one with a question word (a story comes first)."""
+    clauses = [c for c in _CLAUSE_BREAK.split(question.strip()) if c]
+    for clause in reversed(clauses):
+        if _ASKING.search(clause):
+            return clause
+    return clauses[-1] if clauses else question
+
+
+_SENTENCE_END = re.compile(r"(?<=[。？?！!])|\n")
+
+
+def asking_sentence(question: str) -> str:
+    """The sentence that carries the question (a story told before it is left out)."""
+    sentences = [c.strip() for c in _SENTENCE_END.split(question.strip()) if c.strip()]
+    for sentence in reversed(sentences):
+        if _ASKING.search(sentence):
+            return sentence
+    return sentences[-1] if sentences else question
+
+
+def _kind_of(text: str) -> Asks:
+    if _CAUSE.search(text) or _CAUSE_MORE.search(text):
+        return Asks.CAUSE
+    if _ACTION.search(text) or _ACTION_MORE.search(text):
+        return Asks.ACTION
+    if _A_NOT_A.search(text) or (_ENDS_ASKING.search(text) and not _WH.search(text)):
+        return Asks.YES_NO
+    if _FIGURE.search(text):
+        return Asks.FIGURE
+    if not _WH.search(text) and _YES_NO.search(text):
+        return Asks.YES_NO
+    return Asks.OTHER
+
+
+def asked(question: str) -> Asks:
+    """What a citizen's question asks for, read from its asking clause first ("……吃了几天抗生素。到底有没有用？"
+    asks yes/no, not a figure), then from the whole message."""
+    kind = _kind_of(asking_clause(question))
+    return kind if kind != Asks.OTHER else _kind_of(question)
