@@ -35,6 +35,7 @@ from bot.engine.triage import (  # noqa: E402
     decide,
     has_harm_words,
     has_report,
+    has_self_harm_cue,
     ngrams,
 )
 from knowledge.index.embedders import E5Embedder  # noqa: E402
@@ -125,11 +126,12 @@ def choose_thresholds(rows: list[Row], probs: np.ndarray, classes: list[str]) ->
                   Level.PERSONAL_MEDICAL.value: 0.5}
     harm_words = [has_harm_words(r.text) for r in rows]
     reported = [has_report(r.text) for r in rows]
+    cues = [has_self_harm_cue(r.text) for r in rows]
     dicts = [dict(zip(classes, (float(x) for x in row), strict=True)) for row in probs]
 
     def levels(chosen: dict[str, float]) -> np.ndarray:
-        return np.array([decide(p, chosen, w, rep)[0].value
-                         for p, w, rep in zip(dicts, harm_words, reported, strict=True)])
+        return np.array([decide(p, chosen, w, rep, cue)[0].value
+                         for p, w, rep, cue in zip(dicts, harm_words, reported, cues, strict=True)])
 
     # the lowest thresholds whose refusals / referrals of cross-validated negatives stay within budget
     for level, budget in ((Level.HARMFUL_REQUEST.value, REFUSAL_BUDGET), (Level.PERSONAL_MEDICAL.value, 0.01)):

@@ -138,6 +138,9 @@ def main(argv: list[str] | None = None, prog: str = "askscience eval --safety") 
     parser = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path, help="a folder of labelled *.jsonl files")
     parser.add_argument("--all", action="store_true", help="every row (a suite never used for training)")
+    parser.add_argument("--split", choices=["holdout", "work"], default="holdout",
+                        help="holdout: the held-aside quarter (the reported figure); work: the three quarters "
+                             "used for training and tuning (in-sample, for checking rules while tuning)")
     parser.add_argument("--out", type=Path, help="write the full result as JSON")
     parser.add_argument("--embedder", choices=["default", "none"], default="default",
                         help="default: the bundled embedder's query embedding is used, as in the app; "
@@ -147,7 +150,7 @@ def main(argv: list[str] | None = None, prog: str = "askscience eval --safety") 
     if not rows:
         print(f"no labelled rows in {args.folder}", file=sys.stderr)
         return 2
-    chosen = rows if args.all else split(rows)[1]
+    chosen = rows if args.all else split(rows)[0 if args.split == "work" else 1]
     triage: Triage | EmbeddedTriage = Triage()
     if args.embedder == "default":
         from knowledge.index.embedders import E5Embedder

@@ -57,6 +57,17 @@ _REPORT = re.compile(r"我|俺|咱|他|她|它|孩子|娃|宝|人|妈|爸|爷|�
 # Without a word of harm in it, a message is refused only when the model is this sure (a fixed rule; 0.9
 # until session 6, when 0.85 raised cross-validated harmful recall from 0.94 to 0.95).
 HARM_SURE = 0.85
+# A situation must have at least this share of the situation head to be shown instead of one not named in the
+# message (a fixed rule, session 8).
+NAMED_FLOOR = 0.05
+# ... and when none is named but the level head is this sure of an emergency, the general card (120, stay on the
+# line) is shown rather than nothing: a missed emergency costs more than a general box (a fixed rule, session 8)
+GENERAL_SURE = 0.9
+# Without a word of self-harm, the self-harm level is given only when the model is this sure: the crisis text
+# was shown on weak scores (0.2–0.6) to CT worries and stock tips; indirect phrasings the cue list does not know
+# still reach it when the model reads them clearly (a fixed rule, session 8)
+SELF_HARM_SURE = 0.9
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 # Phrases that mean a life is at stake now, whatever else the message says (each checked against the
 # negative set: none of them occurs in an informational question there).
@@ -84,10 +95,44 @@ _ALWAYS = [
      Level.EMERGENCY, "button_battery"),
     (re.compile(r"(喝|吃|服)了?(一口|半瓶|一瓶|些|点)?(敌敌畏|百草枯|农药|老鼠药|毒鼠强)"),
      Level.EMERGENCY, "poisoning"),
+    # asking for a way to die is the person at risk asking (the crisis message, never a refusal)
+    (re.compile(r"自杀的?(方法|办法|方式)|怎么自杀|不痛苦?的(死法|自杀|死)|(死|走)得(不痛|没有?痛苦)|"
+                r"(烫|烧|掐|咬|撞|饿|折磨|惩罚)自己"),
+     Level.SELF_HARM, "self_harm"),
     (re.compile(r"不想活了|活不下去了|想自杀|要自杀|去死了算了|结束自己的生命|割腕|遗书|自残|"
                 r"(刀片|小刀|刀子)(划|割)(自己|胳膊|手臂|手腕)|(划|割)(自己|伤自己)"),
      Level.SELF_HARM, "self_harm"),
 ]
+# Evidence of self-harm in the words themselves: dying, not wanting to live, ending it, hurting oneself, the means.
+# The self-harm level needs one of these (in the message or the turn it carries on from): on weak scores alone the
+# model put the crisis text on CT worries, stock tips and school essays (session 6 judge, pattern 3).
+_SELF_HARM_CUE = re.compile(
+    r"死|自杀|轻生|寻短见|短见|不想活|唔想活|活不下去|活唔落去|活不成|活着(没|冇|有什么|有啥|干嘛|干啥|还有什么|累)|"
+    r"活起(没|莫)|活得(没|好累|太累)|活够|活腻|没(啥|什么|得)?意思|冇意思|没有意义|没意义|撑不下去|撑唔落去|"
+    r"撑不住|熬不下去|熬不住|坚持不下去|扛不住|挺不下去|受不了了|拖累|累赘|负担|一了百了|解脱|了结|了断|结束(自己|生命|"
+    r"这一切|一切|掉)|消失|不想醒|别醒|唔想醒|不用醒|醒不来就好|离开这个世界|离开这世界|走了算了|去了算了|不想再|"
+    r"跳楼|跳河|跳江|跳湖|跳海|跳桥|跳下去|楼顶|天台|桥上|割腕|割手|划手|割自己|划自己|伤害自己|伤自己|打自己|自残|自伤|"
+    r"安眠药|攒药|存药|药(都|全|一起)|一把药|整瓶|农药|百草枯|敌敌畏|老鼠药|毒鼠强|上吊|吊死|绳子|烧炭|炭|煤气|"
+    r"遗书|遗言|后事|交代|告别|永别|再见了|没有我|冇咗我|不在了|唔在|去陪|去找(他|她|我)|下辈子|投胎|睡过去|"
+    r"绝望|没希望|没有希望|冇希望|没盼头|没有盼头|不想面对|不想撑|好累|太累|累了|没用的人|废物|多余|不配|"
+    r"想不开|想唔开|不想过|过不下去|过唔落去|没活路|没有活路|不想拖|不如不在|生无可恋|厌世|轻生|"
+    # said without a word of dying: the goodbye, the plan, the place, the means ready, others cared for
+    r"活落去|捱(唔|不)?落去|坚持不了|没必要活|没脸活|还活着|活着就是|出个意外|是时候结束|结束了吧|想今晚就结束|"
+    r"最后一(次|晚|条|封|面|眼)|道别|告别|不会回来|回不来了|另一个世界|那边|我走了|想走了|早点走|安静(静)?地走|就走了|"
+    r"已经走了|到头了|准备好了|好多药|一大把药|喝药|吃药了事|了事|不想下去|站在阳台|阳台|栏杆|窗台|往下看|翻过去|窗外|"
+    r"[七八九十]楼|江边|河边|撞墙|要飞|关机|打不通|找不到了|晚安世界|对不起|谢谢(你们|大家|这些年|她陪|他陪)|不用担心|"
+    r"不用(再)?操心|托付|送人|送完了|写了封信|写好了?信|写在纸上|删了|清空|自己弄的|控制不住|停不下来|浪费空气|"
+    r"割|划下去|划了|伤口|拿了刀|刀片|安安静静|想好了怎么做|(烫|烧|掐|咬|撞|饿|折磨|惩罚)自己|"
+    r"不活|攒|特别累|"
+    # distress said plainly (the model decides; the words only allow it)
+    r"不想(再)?(活|在|继续|坚持|醒|存在|待|呆|面对|过)|活着(好|太|真|很)?(累|难|痛苦|辛苦|煎熬)|痛苦|煎熬|崩溃|绝望|"
+    r"没(有)?人(在乎|关心|需要|爱|懂)|不被需要|孤独|放弃(了)?自己|无所谓了|没意义|永远离开|不醒|睡下去|吞药|拿刀|"
+    r"跳下|身后事|"
+    r"zisha|zs|huo\s?le|huoxia|qingsheng|wrist|end\s?it|kill|suicide|die|dying|hurt\s?myself")
+# "死" said in jest or in a game: "累死我了", "笑死", "我死了几十次了还没过关" are no evidence of self-harm
+_JOKING_DEATH = re.compile(r"(累|笑|热|冷|饿|困|忙|烦|气|吓|丑|美|帅|乐|高兴|开心|难|馋|撑|痒|疼|痛|吵|晒|懒|急|"
+                           r"挤|闷|酸)死(我|了|人|啦|掉)?|死了?[一二两三四五六七八九十几百\d]+(次|回|遍)|死机|死循环|死磕|"
+                           r"死党|死活|死心眼|要死不活的天气")
 # Asking whether something is safe, works or is true, for the harmful-request check; it lifts a refusal only when
 # none of the words of intent is there (a target, hiding it, making or getting the thing, dodging a check).
 # Checked on the work split: no harmful row is asked this way without a word of intent; 152 other rows are.
@@ -103,11 +148,70 @@ _HARM_INTENT = re.compile(
     r"吹不出|测不出|检不出|造|混过|混在|检测|警察|找不到|毒药|血")
 # Small injuries as the writer grades them, and the words that make them not small after all.
 _MINOR_SITUATIONS = ("bleeding", "fall_injury")
-_MINOR = re.compile(r"一点点|一点血|一点儿血|小口子|小口|擦破|蹭破|破了点皮|破点皮|破皮|划了一下|小伤口|一道口子")
-_SEVERE = re.compile(r"止不住|止不了|喷|很多血|好多血|大量|流个不停|一直流|深|骨头|动不了|昏|晕|叫不醒|脖子|头|腰|背")
+_MINOR = re.compile(r"一点点|一点血|一点儿血|小口子|小口|擦破|蹭破|破了点皮|破点皮|破皮|划了一下|小伤口|一道口子|"
+                    r"(血|它)?(已经|现在|很快|马上)?(止住|不流|没流)了|止血了|破伤风")
+# "头" alone also matched 手指头 / 指头 / 脚趾头 (session 6 judge, N071): the head is named as such
+_SEVERE = re.compile(r"止不住|止不了|喷|很多血|好多血|大量|流个不停|一直流|深|骨头|动不了|昏|晕|叫不醒|脖子|"
+                     r"(?<![指趾])头(?!发)|脑袋|腰|背")
 # a relative or friend named as the one at risk ("想去找他" is the writer's own wish: no noun, not other)
 _OTHER_PERSON = re.compile(r"妈|爸|老汉|老公|老婆|媳妇|儿子|女儿|孩子|娃|朋友|同学|室友|同事|闺蜜|哥|姐|弟|妹|奶奶|"
                            r"爷爷|外婆|姥姥|外公|邻居|男友|女友|对象")
+# The words a situation's first-aid card is about. The situation model alone read 震 as an earthquake, 血 as heavy
+# bleeding, 烧 as a burn and 发烧 as choking (session 6 judge, pattern 4): a card is shown only when the message
+# names its situation; when none of the likely cards is named, the message is answered as a question.
+_SITUATION_CUES: dict[str, re.Pattern[str]] = {k: re.compile(v) for k, v in {
+    "cardiac_arrest": r"呼吸|喘气|没气|出气|叫不醒|喊不醒|唤不醒|叫唔醒|没反应|冇反应|不省人事|唔识郁|不动|倒|晕|昏|"
+                      r"心跳|脉|按压|心肺复苏|cpr|aed|除颤|嘴唇|发紫|断气|没知觉|瘫",
+    "heart_attack": r"胸|心口|心脏|心梗|心绞痛|心慌|压|闷|左(边)?(手|胳膊|臂|肩)|冷汗|背|牙|喘",
+    "stroke": r"嘴|口角|脸|说话|讲话|口齿|舌头|手|腿|脚|半边|一边|一侧|偏|麻|中风|卒中|脑|头|站不稳|看不清|眼|抬不起",
+    "choking": r"卡|噎|耶住|哽|堵|呛|吞|咽|喉|气管|果冻|糖|枣|骨|花生|豆|硬币|珠|塞|咳|呼吸|喘|发不出|说不出|哭不出|"
+               r"脸.{0,3}(紫|青)|海姆立克|吸不上",
+    "bleeding": r"血|割|划|砍|刺|扎|伤口|口子|断|切",
+    "burn": r"烫|烧伤|烧到|烧着|灼|开水|热水|热油|油|汤|粥|火|泡|着火|炸|鞭炮|蒸汽|熨|暖|电饭|锅|烙|硫酸|酸|碱|石灰|"
+            r"洁厕|溅|皮肤|脱皮|烧(了|得|起|坏|成)",
+    "earthquake_trapped": r"地震|震后|余震|震感|震塌|埋|废墟|压在|压住|压着|压了|压扁|困|出不来|塌|垮|堵死|瓦砾|碎石|"
+                          r"卡住|卡在|挖|救援|被砸|dizhen|earthquake",
+    "button_battery": r"电池|纽扣|扣式|磁|吞|battery",
+    "electric_shock": r"电|雷(劈|击|打)|被雷|插座|插头|电线|漏电",
+    "mushroom": r"菌|蘑菇|菇|蕈|伞|见手青|牛肝|鸡枞|青头",
+    "snake_bite": r"蛇|长虫|she|蝮|竹叶青|银环|五步|烙铁头",
+    "insect_sting": r"蜂|蜇|蛰|叮|蚊|虫|蝎|蜈蚣|蚂蚁|蜘蛛|水母|咬",
+    "animal_bite": r"咬|抓|狗|猫|犬|鼠|猴|挠|獒|宠物",
+    "drowning": r"(掉|落|跌|栽|滑|冲|泡|沉)[^，。]{0,4}水|水里|水中|水库|水塘|水沟|下水|呛水|河|塘|池|海|湖|泳|淹|"
+                r"溺|井|江|捞|浴缸|盆|冰窟|拽出",
+    "fire": r"火|烟|烧|着了|燃|焦|爆",
+    "gas_leak": r"煤气|燃气|天然气|液化气|气罐|漏气|臭鸡蛋|气味|味|阀",
+    "flood_debris_flow": r"洪|水|泥石流|山体|滑坡|涨|冲|泥|石头|暴雨|雨|河|沟",
+    "fall_injury": r"摔|跌|滑倒|刮倒|砸(到|中|伤)|跳下|掉了|不敢动|坠楼|坠落|栽|楼梯|梯子|脚手架|动不了|起不来|跤|"
+                   r"车祸|追尾|撞|(从|自).{0,10}(掉|落|倒)下?|倒(在|地)",
+    "carbon_monoxide": r"煤气|燃气|炭|一氧化碳|热水器|煤炉|炉|蜂窝煤|火锅|车库|车里|空调|发电机|暖气|烤火|取暖|门窗|"
+                       r"晕|恶心|吐|闷",
+    "collapse": r"塌|踏|倒|垮|裂|断|晃|倾斜|歪|下沉|异响|危房|坍|掉|下不来",
+    "earthquake_shaking": r"地震|震感|余震|(楼|地|房|床|屋|整栋|整个|桌|灯|柜)[^，。窗玻]{0,4}(震|晃|摇|抖)|晃|摇",
+    "heatstroke": r"热|烫|晒|太阳|暑|高温|闷|汗|中午|烈日|地里|田|工地|车里|体温|桑拿|军训|爬山|空调|跑步|马拉松",
+    "seizure": r"抽|惊厥|痉挛|翻白|白眼|吐白沫|白沫|发抖|抖|癫痫|羊癫疯|僵|咬舌|咬到舌|牙关",
+}.items()}
+# ... said as one's own case now (not "冒充公检法诈骗怎么识别")
+_FRAUD_NOW = re.compile(r"我|俺|咱|妈|爸|爷|奶|婆|老公|老婆|孩子|儿子|女儿|刚|正在|现在|接到|打来|让我|叫我|要我|"
+                        r"咋办|怎么办|咋整|要不要|该不该")
+_FRAUD_ASKS = re.compile(r"(怎么|如何|咋|怎样)(辨别|识别|分辨|判断|区分|防|预防|避免)|辨别真假|有哪些套路")
+# A scam in progress: a caller posing as police or a bank, a "safe account", a transfer asked for now.
+_FRAUD = re.compile(r"安全账户|(自称|冒充|说是|说他是|假冒)(是)?(公安|警察|民警|检察|法院|公检法|银行|客服|领导|老师|"
+                    r"快递)|"
+                    r"涉嫌(洗钱|犯罪|诈骗|违法)|洗钱|资金(清查|核查|审查)|(让|叫|要)我(把钱)?(转账|汇款|打钱|转钱|转到|转给|"
+                    r"把钱转|下载|开(共享|屏幕)|共享屏幕|报验证码|说验证码)|通缉令|逮捕令|冻结(我的)?(账户|银行卡|卡)|"
+                    r"刷单.{0,8}(转|垫付|充值)|(已经|刚)?(被骗|上当)了?.{0,8}(转|汇|打)了|(解冻|激活|保证|验资)(费|金)|"
+                    r"(卡|账户)(被|已经?|给)冻结|(要|让|叫)[^，。]{0,6}(打钱|打款|汇钱|转钱)|说是我?(的)?领导")
+# pesticide or paraquat drunk: self-poisoning is common, the poisoning card then carries the crisis line too
+_PESTICIDE = re.compile(r"百草枯|敌敌畏|敌百虫|乐果|农药|除草剂|杀虫剂|老鼠药|鼠药|毒鼠强|草甘膦|甲胺磷")
+# a gas smell with someone collapsed: the person needs air, 120 and CPR, not only the gas-leak card
+_COLLAPSED = re.compile(r"晕倒|晕过去|晕了|倒在|倒地|昏迷|昏过去|叫不醒|喊不醒|叫唔醒|没反应|冇反应|不省人事|不动了|"
+                        r"没有?呼吸|没气|迷迷糊糊|意识不清|起不来|(躺|趴|瘫|睡)(在)?(地|床|沙发)|人躺着|一动不动")
+# A referral needs a person, a report or a dose in the message: "阿莫西林是什么药" asks about a drug in general.
+_PERSONAL_CONTEXT = re.compile(r"我|俺|咱|偶|本人|自己|妈|爸|老汉|老伴|老公|老婆|媳妇|爱人|孩子|娃|宝|儿子|女儿|闺女|"
+                               r"爷|奶|婆|公公|外公|姥|家里|家人|朋友|同事|他|她|佢|报告|化验|单子|检查|指标|结果|片子|"
+                               r"\d|[一二两三四五六七八九十半]+(片|粒|颗|袋|支|次|毫|克|天|个月|年)|剂量|多少(毫|片|粒|ml)|"
+                               r"几(片|粒|颗|次)|一天|每天|天天|一直在吃|吃了|在吃|停药|停了|加量|减量|怀孕|孕|哺乳|喂奶")
 _FIRST_PERSON = re.compile(r"我(真的|实在|已经|现在|就是)?(不想活|想死|活着没|撑不下去|想自杀|想结束|想消失|是个累赘|"
                            r"不想拖累|活不下去|想一了百了)")
 # A refusal needs words of harm as well as the model's say-so: a refusal of an innocent question costs
@@ -134,7 +238,10 @@ _HARM_WORDS = re.compile(
     r"不容易被|被检出|吃不出|喝不出|闻不出|认不出|才像|看着像|像是?意外|"
     r"晕|昏迷|醒不过来|缺氧|窒息|软了|病倒|中招|拉肚子|出大事|要命|失去知觉|摔死|打伤|推倒|"
     r"掺|混进|落喺|塞满|制造混乱|track|without|"
-    r"duqi|zhadan|zhayao|xiadu|bingdu|dupin|qiang|miyao")
+    r"duqi|zhadan|zhayao|xiadu|bingdu|dupin|qiang|miyao|"
+    # session 8, from the work split's cross-validated misses: tampering with a device, hiding a test, a target
+    # made ill or shut in (5-fold: harmful recall 0.941 → 0.951, refused negatives 1.48 % → 1.48 %)
+    r"动点手脚|手脚|剪(哪|那|几)根.{0,2}线|铜丝|压(块|一块|上)砖|盖掉|掩盖|生病|吓唬|卡住|起火|堵上|焊上|关在|锁在")
 # "为什么/什么是/怎么预防…" around a rule phrase is a question about it, not a report of it.
 _INFORMATIONAL = re.compile(r"为什么|为啥|什么是|是什么|怎么预防|如何预防|怎样预防|原理|一般|新闻|小说|电影")
 # A short turn that carries on about the same person or situation ("他现在还是没反应", "然后呢").
@@ -292,19 +399,29 @@ def has_harm_words(text: str) -> bool:
     return bool(_HARM_WORDS.search(normalise(text).replace(" ", "")))  # "zha yao", "下 毒" read as one word
 
 
+def has_self_harm_cue(text: str) -> bool:
+    """Does the message hold a word of self-harm (the condition for the self-harm level)?"""
+    return bool(_SELF_HARM_CUE.search(_JOKING_DEATH.sub("", normalise(text).replace(" ", ""))))
+
+
 def has_report(text: str) -> bool:
     """Does the message name a person or something happening now (the condition for an unsure alarm)?"""
     return bool(_REPORT.search(normalise(text)))
 
 
 def decide(p: Mapping[str, float], thresholds: Mapping[str, float], harm_words: bool,
-           reported: bool = True) -> tuple[Level, float]:
+           reported: bool = True, self_harm_cue: bool = True) -> tuple[Level, float]:
     """The level and its confidence from the level head's probabilities ``p``, the decision thresholds
     (``alarm``, ``self_harm``, ``harmful_request``, ``personal_medical``), whether the message holds a word
-    of harm and whether it names a person or something happening now. The one decision rule: the app and the
-    training script's cross-validation both use it."""
+    of harm, whether it names a person or something happening now and whether it holds a word of self-harm
+    (without one, the self-harm level is not given; its share still counts towards an alarm). The one decision rule:
+    the app and the training script's cross-validation both use it."""
+    self_harm_cue = self_harm_cue or p[Level.SELF_HARM.value] >= SELF_HARM_SURE
+    # the self-harm share still counts towards an alarm ("流了一点点血以后就止不住了" reads a little like both);
+    # without a cue the alarm raised is the emergency or danger, whose card must then be named in the message
     alarm = sum(p[lv.value] for lv in ALARM_LEVELS)
-    top_alarm = max(ALARM_LEVELS, key=lambda lv: p[lv.value])
+    levels = ALARM_LEVELS if self_harm_cue else (Level.EMERGENCY, Level.DANGER)
+    top_alarm = max(levels, key=lambda lv: p[lv.value])
     harm = p[Level.HARMFUL_REQUEST.value]
     if harm >= thresholds["harmful_request"] and (harm >= HARM_SURE or harm_words):
         if alarm >= ALARM_FLOOR and alarm >= ALARM_OVER_HARM * harm:  # a refusal to a real emergency costs more
@@ -312,7 +429,7 @@ def decide(p: Mapping[str, float], thresholds: Mapping[str, float], harm_words: 
         return Level.HARMFUL_REQUEST, harm
     if alarm >= thresholds["alarm"] and (reported or alarm >= QUIET_ALARM or top_alarm == Level.SELF_HARM):
         return top_alarm, alarm
-    if p[Level.SELF_HARM.value] >= thresholds["self_harm"]:
+    if self_harm_cue and p[Level.SELF_HARM.value] >= thresholds["self_harm"]:
         return Level.SELF_HARM, p[Level.SELF_HARM.value]
     if p[Level.PERSONAL_MEDICAL.value] >= thresholds["personal_medical"]:
         if alarm >= ALARM_FLOOR:  # "是不是心脏出问题了" with chest pain and a cold sweat is an emergency
@@ -343,8 +460,11 @@ class Triage:
         p = self.model.probabilities("level" + suffix, text, vec)
         t = {k: self.thresholds[k + suffix] for k in ("alarm", "self_harm", "harmful_request", "personal_medical")}
         harm_words = has_harm_words(text)
-        level, confidence = decide(p, t, harm_words, has_report(text))
         normal = normalise(text).replace(" ", "")
+        level, confidence = decide(p, t, harm_words, has_report(text), has_self_harm_cue(text))
+        if level == Level.PERSONAL_MEDICAL and not _PERSONAL_CONTEXT.search(normal):
+            # "hpv疫苗男的能打吗": a question about a drug or vaccine in general, not about someone's own case
+            level, confidence = Level.NONE, p[Level.NONE.value]
         if level == Level.HARMFUL_REQUEST and _ASKS_IF_SAFE.search(normal) and not _HARM_INTENT.search(normal):
             # "84和洁厕灵能不能一起用", "放一盆水能防煤气中毒吗", "菜咋洗才能把农药洗掉": asking whether something is
             # safe or works is what a science service is for; no work-split harmful row is worded this way
@@ -360,6 +480,12 @@ class Triage:
                 # (a drowned child is not breathing either: the model's drowning card says more)
                 situation = rule_situation
             break
+        if (_FRAUD.search(normal) and _FRAUD_NOW.search(normal) and not _INFORMATIONAL.search(normal)
+                and not _FRAUD_ASKS.search(normal)
+                and level not in (Level.EMERGENCY, Level.DANGER)
+                and not (level == Level.HARMFUL_REQUEST and _HARM_INTENT.search(normal))):
+            # someone being defrauded right now: stop, do not transfer, call 110 / 96110 (session 6 judge, N085)
+            level, situation, confidence = Level.DANGER, "fraud", max(confidence, 0.9)
         about_other = False
         if level == Level.SELF_HARM:
             situation = "self_harm"
@@ -367,13 +493,37 @@ class Triage:
         elif level in (Level.EMERGENCY, Level.DANGER) and not situation:
             sp = self.model.probabilities("situation" + suffix, text, vec)
             wanted = {k: v for k, v in sp.items() if self._level_of(k) == level} or sp
-            situation = max(wanted, key=lambda k: wanted[k])
+            situation = self._named_situation(wanted, {k: v for k, v in sp.items() if k != "self_harm"}, normal)
+            if not situation and confidence >= GENERAL_SURE:
+                situation = "general"
+            elif not situation:
+                level, confidence = Level.NONE, p[Level.NONE.value]
+        if situation == "gas_leak" and _COLLAPSED.search(normal):
+            # a gas smell and someone collapsed: fresh air, 120 and CPR come first (session 6 judge, N061)
+            level, situation = Level.EMERGENCY, "carbon_monoxide"
         if (level == Level.EMERGENCY and situation in _MINOR_SITUATIONS and _MINOR.search(normal)
                 and not _SEVERE.search(normal)):
             # "流了一点点血", "膝盖擦破点皮": graded small by the writer; the first-aid card for heavy bleeding or a
             # spinal injury (a tourniquet, "don't move him") would be wrong advice, the articles answer it
             level, situation = Level.NONE, ""
-        return TriageResult(level, situation, confidence, False, self._aid(level, situation), p, about_other)
+        aid = self._aid(level, situation)
+        if situation == "poisoning" and _PESTICIDE.search(normal):
+            # pesticide drunk is often drunk on purpose: the same card with the crisis line (session 6 judge, N062)
+            aid = self.first_aid.get("poisoning_pesticide", aid)
+        return TriageResult(level, situation, confidence, False, aid, p, about_other)
+
+    @staticmethod
+    def _named_situation(wanted: Mapping[str, float], everything: Mapping[str, float], normal: str) -> str:
+        """The likeliest situation whose words are in the message (``wanted``: those of the level decided, then
+        any); "" when no situation with a fair share is named (the message is then not an alarm)."""
+        for pool in (wanted, everything):
+            for name in sorted(pool, key=lambda k: -pool[k]):
+                if pool[name] < NAMED_FLOOR:
+                    break
+                cue = _SITUATION_CUES.get(name)
+                if cue is None or cue.search(normal) or len(_HAN.findall(normal)) < 5:  # the cues are Chinese
+                    return name
+        return ""
 
     def _level_of(self, situation: str) -> Level:
         """The level a situation belongs to, as its first-aid entry says."""
@@ -394,12 +544,16 @@ class Triage:
         core = normalise(question).replace(" ", "")
         short = len(core) <= 40
         general = bool(_INFORMATIONAL.search(core)) and not _STILL.search(core)
-        own_emergency = result.level in (Level.EMERGENCY, Level.DANGER) and result.confidence >= 0.8
+        # the emergency's own share, not the alarm total: a self-harm share without a cue makes an alarm too
+        own_share = result.scores.get(Level.EMERGENCY.value, 0.0) + result.scores.get(Level.DANGER.value, 0.0)
+        own_emergency = result.level in (Level.EMERGENCY, Level.DANGER) and min(result.confidence, own_share) >= 0.8
         for earlier, _ in reversed(history[-2:]):
             before = self.classify(earlier)
             ongoing = before.level in (Level.EMERGENCY, Level.DANGER) and short and not general
-            carries_on = before.level == Level.SELF_HARM and result.level == Level.NONE and short \
-                and bool(_STILL.search(core))
+            # the self-harm cue may be in the turn before: a short turn that carries on keeps the message
+            # (the model's own reading of a bare "然后呢 他们还是不理我" is no guide: session 8 saw a referral)
+            carries_on = before.level == Level.SELF_HARM and short and bool(_STILL.search(core)) \
+                and result.level in (Level.NONE, Level.PERSONAL_MEDICAL)
             if (ongoing and not own_emergency) or carries_on:
                 return TriageResult(before.level, before.situation, before.confidence * 0.9, True,
                                     before.first_aid, before.scores, before.about_other)
