@@ -78,6 +78,25 @@ class Evidence:
         return self.top_dense + keyword_weight * math.log1p(max(self.top_keyword, 0.0))
 
 
+def _kept_a_minute(lookup: Callable[[str], str], seconds: float = 60.0) -> Callable[[str], str]:
+    """``lookup`` with each result kept for ``seconds`` (a reviewer's shown name, read for every reviewed answer,
+    changes rarely; a rename shows within a minute, as a kept answer does)."""
+    kept: dict[str, tuple[float, str]] = {}
+
+    def cached(name: str) -> str:
+        now = time.monotonic()
+        hit = kept.get(name)
+        if hit is not None and now - hit[0] < seconds:
+            return hit[1]
+        value = lookup(name)
+        if len(kept) > 1024:
+            kept.clear()
+        kept[name] = (now, value)
+        return value
+
+    return cached
+
+
 class AnswerService:
     """question → (curated | retrieval → composer → citations) → :class:`Answer`."""
 
@@ -106,7 +125,8 @@ class AnswerService:
         self.llm_failures: Counter[str] = Counter()  # reason → count since start (the dashboard reads the log)
         self._failures_lock = threading.Lock()
         self.public_name: Callable[[str], str] = (  # reviewer → the name citizens may see
-            (lambda name: public_name(store.db, name, settings.public_reviewer)) if store else (lambda name: name))
+            _kept_a_minute(lambda name: public_name(store.db, name, settings.public_reviewer)) if store
+            else (lambda name: name))
 
     def _outbound(self, text: str) -> str:
         """What may leave the machine for an external LLM or embedding endpoint: personal data removed

@@ -29,7 +29,11 @@ class Database:
         self.url = url
         try:
             sqlite = url.startswith("sqlite")
-            self.engine: Engine = create_engine(url, future=True, pool_pre_ping=not sqlite)
+            file_sqlite = sqlite and url.rstrip("/") != "sqlite:" and ":memory:" not in url
+            # a file database: every answering thread and every kept answer logs its question, so the pool is as
+            # wide as the web server's threads (SQLite itself still lets one writer in at a time)
+            pool = {"pool_size": 8, "max_overflow": 40} if file_sqlite else {}
+            self.engine: Engine = create_engine(url, future=True, pool_pre_ping=not sqlite, **pool)
             if sqlite:
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             create_schema(self.engine)
