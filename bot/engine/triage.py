@@ -175,8 +175,13 @@ _SITUATION_CUES: dict[str, re.Pattern[str]] = {k: re.compile(v) for k, v in {
     "electric_shock": r"电|雷(劈|击|打)|被雷|插座|插头|电线|漏电",
     "mushroom": r"菌|蘑菇|菇|蕈|伞|见手青|牛肝|鸡枞|青头",
     "snake_bite": r"蛇|长虫|she|蝮|竹叶青|银环|五步|烙铁头",
-    "insect_sting": r"蜂|蜇|蛰|叮|蚊|虫|蝎|蜈蚣|蚂蚁|蜘蛛|水母|咬",
-    "animal_bite": r"咬|抓|狗|猫|犬|鼠|猴|挠|獒|宠物",
+    # a mosquito bite is never one of these cards (session 8 judge: J017, J102)
+    "insect_sting": r"蜂|蜇|蛰|蝎|蜈蚣|蚂蚁|蜘蛛|水母|^(?!.*蚊).*(叮|咬|虫)",
+    "animal_bite": r"狗|猫|犬|鼠|猴|獒|宠物|^(?!.*(蚊|虫|蜂|蚂蚁|跳蚤|螨)).*(咬|抓|挠)",
+    "hypoglycaemia": r"糖|饿|汗|手抖|发抖|哆嗦|心慌|心悸|晕|胰岛素|降糖|二甲双胍|格列|没吃|空腹|饭|乏力|没劲|软",
+    # something swallowed or drunk that should not have been, not a question about eating or drinking (J039, J101)
+    "poisoning": r"误服|误食|误喝|吃了|喝了|吞了|舔了|咽了|喝下|吃下|吞下|吃错|喝错|灌|中毒|农药|药|洗衣|洗洁精|清洁剂|"
+                 r"消毒|漂白|酒精|甲醇|毒|水银|汞|化学|干燥剂|蟑螂|杀虫|除草|老鼠",
     "drowning": r"(掉|落|跌|栽|滑|冲|泡|沉)[^，。]{0,4}水|水里|水中|水库|水塘|水沟|下水|呛水|河|塘|池|海|湖|泳|淹|"
                 r"溺|井|江|捞|浴缸|盆|冰窟|拽出",
     "fire": r"火|烟|烧|着了|燃|焦|爆",

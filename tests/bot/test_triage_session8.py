@@ -132,6 +132,10 @@ def test_medicine_swallowed_by_mistake_keeps_the_plain_poisoning_card(triage: Tr
     ("我娃儿把水银体温计打碎了 水银洒在地上了 咋弄", "burn"),
     ("火箭残骸掉下来砸着房子咋整啊 俺们那疙瘩是落区 村里发通知了", "earthquake_trapped"),
     ("发烧了要不要捂汗 捂出一身汗是不是就好了", "heart_attack"),
+    # session 8 judge
+    ("为啥蚊子光咬我不咬我老公 被咬了为啥那么痒", "animal_bite"),
+    ("我家娃发烧37.8度 能吃能玩精神好 要不要马上去医院", "poisoning"),
+    ("俺爹有痛风 啤酒能喝不", "poisoning"),
 ])
 def test_everyday_questions_get_no_unrelated_box(classify: Classify, text: str, wrong: str) -> None:
     result = classify(text)
