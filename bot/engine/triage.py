@@ -139,7 +139,7 @@ _JOKING_DEATH = re.compile(r"(累|笑|热|冷|饿|困|忙|烦|气|吓|丑|美|�
 _ASKS_IF_SAFE = re.compile(
     r"(能不能|能否|可不可以|可以|能)(一起|混|掺|同时)|混用|混着用|有用(吗|不|没)|有没有用|管用|真的吗|是真的|"
     r"靠谱吗|安全吗|怎么(洗|去除|去掉|防|预防|避免|退)|咋(洗|防|退)|能退|退回|退款|为什么(危险|有毒|不能)|"
-    r"危险吗|有毒吗|防.{0,4}中毒")
+    r"危险吗|有毒吗|防.{0,4}中毒|(能|可以|会)(杀死|杀灭|杀掉|消灭|杀)[^，。]{0,4}(寄生虫|虫卵|细菌|病菌|病毒|螨)")
 _HARM_INTENT = re.compile(
     r"(让|给|往|害|对付|整|搞|弄)(人|别人|别个|佢|对方|他|她|室友|同事|老板|邻居|同学|老婆|老公|婆婆|前任)|对付|报复|"
     r"下药|下毒|弄死|害死|整死|不被|查不出|查不到|神不知鬼不觉|不留|偷偷|悄悄|暗中|"
@@ -207,6 +207,8 @@ _FRAUD = re.compile(r"安全账户|(自称|冒充|说是|说他是|假冒)(是)?
                     r"把钱转|下载|开(共享|屏幕)|共享屏幕|报验证码|说验证码)|通缉令|逮捕令|冻结(我的)?(账户|银行卡|卡)|"
                     r"刷单.{0,8}(转|垫付|充值)|(已经|刚)?(被骗|上当)了?.{0,8}(转|汇|打)了|(解冻|激活|保证|验资)(费|金)|"
                     r"(卡|账户)(被|已经?|给)冻结|(要|让|叫)[^，。]{0,6}(打钱|打款|汇钱|转钱)|说是我?(的)?领导")
+# ... and the one asked is the target ("让我把验证码报给他": 给他 is no intent to harm anyone; session 8 judge, J030)
+_FRAUD_VICTIM = re.compile(r"(让|叫|要|逼|催)我|问我要|找我要|跟我要")
 # pesticide or paraquat drunk: self-poisoning is common, the poisoning card then carries the crisis line too
 _PESTICIDE = re.compile(r"百草枯|敌敌畏|敌百虫|乐果|农药|除草剂|杀虫剂|老鼠药|鼠药|毒鼠强|草甘膦|甲胺磷")
 # a gas smell with someone collapsed: the person needs air, 120 and CPR, not only the gas-leak card
@@ -488,7 +490,8 @@ class Triage:
         if (_FRAUD.search(normal) and _FRAUD_NOW.search(normal) and not _INFORMATIONAL.search(normal)
                 and not _FRAUD_ASKS.search(normal)
                 and level not in (Level.EMERGENCY, Level.DANGER)
-                and not (level == Level.HARMFUL_REQUEST and _HARM_INTENT.search(normal))):
+                and not (level == Level.HARMFUL_REQUEST and _HARM_INTENT.search(normal)
+                         and not _FRAUD_VICTIM.search(normal))):
             # someone being defrauded right now: stop, do not transfer, call 110 / 96110 (session 6 judge, N085)
             level, situation, confidence = Level.DANGER, "fraud", max(confidence, 0.9)
         about_other = False
