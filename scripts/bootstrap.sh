@@ -17,3 +17,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install --quiet -e ".$extra"
   echo "$want" > "$stamp"
 fi
+# Bytecode for the project's own modules: where PYTHONDONTWRITEBYTECODE is set, every start (and every app
+# a test starts) would otherwise compile them from source again. Stale files are simply recompiled.
+.venv/bin/python -m compileall -q -j 0 app.py bot ingest knowledge scripts tests || true

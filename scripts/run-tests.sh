@@ -8,7 +8,14 @@ bash scripts/js-deps.sh
 bash scripts/bootstrap.sh --dev
 .venv/bin/ruff check .
 set +e
-.venv/bin/python -m pytest "$@"
+# Two workers (one a core): much of the suite waits on the app servers and browsers it starts. A test
+# file stays on one worker, so its module fixtures are built once. ASKSCI_TEST_WORKERS=0 runs in-process.
+workers=${ASKSCI_TEST_WORKERS:-2}
+if [ "$workers" = 0 ]; then
+  .venv/bin/python -m pytest "$@"
+else
+  .venv/bin/python -m pytest -n "$workers" --dist loadfile "$@"
+fi
 rc=$?
 set -e
 if [ "$rc" = 5 ]; then

@@ -6,7 +6,7 @@ DIR holds the starter content (``askscience starter``). Training uses only the w
 phrasings asked with themselves left out (items not held aside), and the fresh phrasings and
 near-misses not held aside. For every probe the three closest items by similarity are candidates;
 a candidate is positive when it is the probe's item. The model is an L2 logistic regression (numpy,
-Newton steps, standardised features); its C and the weight of near-miss rows are chosen out of fold
+Newton steps, standardised features); its C (0.3 … 100) and the weight of near-miss rows are chosen out of fold
 (five folds by probe), as are the thresholds on out-of-fold
 probabilities: ``answer_at`` is the lowest at which at most 2% of near-misses and 1% of the other
 probes get a wrong reviewed answer; ``suggest_at`` offers the right question for most of the rest.
@@ -127,7 +127,7 @@ def main() -> int:
     fresh = np.array([pr.set == "fresh" for pr in work])
     for weight in args.near_weights:  # near-miss rows weigh more: the costly mistake is answering one
         sample_weight = np.where(near[owner], weight, 1.0)
-        for c in (1.0, 10.0, 100.0):
+        for c in (0.3, 1.0, 10.0, 100.0):
             p, right = decisions(out_of_fold(x, y, owner, c, sample_weight=sample_weight), y, owner, len(work))
             if args.curve:
                 for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):

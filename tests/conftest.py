@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, expect, sync_playwright
 
 from knowledge.index.embedders import HashEmbedder
 from knowledge.settings import Settings
@@ -24,6 +24,10 @@ GLOSSARY = ROOT / "knowledge" / "glossary.tsv"
 # every app subprocess a test starts (they inherit the environment). The tests about the cache turn it on
 # themselves: tests/bot/test_answer_cache.py and the declining app of tests/web/test_tickets.py.
 os.environ["ASKSCI_ANSWER_CACHE_SIZE"] = "0"
+
+# A browser test waits for what it expects to appear (never a fixed sleep); on two busy cores a page can take
+# longer than Playwright's 5 s default to render, which is slowness, not a failure of what is checked.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(autouse=True)

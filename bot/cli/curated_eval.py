@@ -102,6 +102,7 @@ def measure(matcher: CuratedMatcher, all_probes: list[Probe], twins: dict[str, s
         if not group:
             continue
         right = wrong = suggested = 0
+        matcher.second_embeddings = 0
         for probe in group:
             hit, offered = decide(matcher, probe)
             if probe.gold is None:
@@ -112,10 +113,13 @@ def measure(matcher: CuratedMatcher, all_probes: list[Probe], twins: dict[str, s
                 wrong += hit is not None and not same_item(hit, probe.gold, twins)
                 suggested += hit is None and any(same_item(o, probe.gold, twins) for o in offered)
         n = len(group)
+        cost = 1 + matcher.second_embeddings / n  # the question's own embedding, plus its asking clause's
         if name == "near_miss":
-            result[name] = {"n": n, "precision": 1 - wrong / n, "wrongly_answered": wrong, "suggested": suggested / n}
+            result[name] = {"n": n, "precision": 1 - wrong / n, "wrongly_answered": wrong, "suggested": suggested / n,
+                            "embeddings": cost}
         else:
-            result[name] = {"n": n, "recall": right / n, "wrong_item": wrong / n, "suggested": suggested / n}
+            result[name] = {"n": n, "recall": right / n, "wrong_item": wrong / n, "suggested": suggested / n,
+                            "embeddings": cost}
     return result
 
 

@@ -15,13 +15,14 @@ from knowledge.stores.curation import CurationStore
 
 def build_service(
     settings: Settings, embedder: Embedder | None = None, kb: KnowledgeBase | None = None,
-    with_store: bool = True, retrieval_mode: str = "hybrid",
+    with_store: bool = True, retrieval_mode: str = "hybrid", deferred: bool = False,
 ) -> AnswerService:
-    """Open the knowledge base, the curation store and (when configured) the LLM; return the service."""
+    """Open the knowledge base, the curation store and (when configured) the LLM; return the service.
+    ``deferred``: the embedded vector store opens on first use (see :meth:`KnowledgeBase.open`)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     glossary = Glossary.load(settings.glossary_path)
     if kb is None:
-        kb = KnowledgeBase.open(settings, embedder or build_embedder(settings), glossary)
+        kb = KnowledgeBase.open(settings, embedder or build_embedder(settings), glossary, deferred=deferred)
     store = CurationStore(settings.db_url) if with_store else None
     llm = None
     if settings.llm_model and settings.llm_base_url:

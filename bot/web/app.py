@@ -9,6 +9,9 @@ import argparse
 import logging
 import os
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 # OPENBLAS_NUM_THREADS: numpy's BLAS reads it when numpy is imported, so it is set before anything else. Many
 # questions run side by side; a second BLAS thread per call only spins (CPU per answer 189 → 92 ms, 2 cores).
@@ -42,15 +45,38 @@ from ingest.progress import ConsoleProgress  # noqa: E402
 from ingest.service import build_pipeline  # noqa: E402
 from ingest.starter import load_starter  # noqa: E402
 from knowledge import texts  # noqa: E402
+from knowledge.errors import StoreError  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
 from knowledge.stores.accounts import Accounts  # noqa: E402
 from knowledge.stores.channels import Channels  # noqa: E402
 
+log = logging.getLogger(__name__)
+
 
 def _warm_up(service: AnswerService) -> None:
+    """What the first question needs and the page does not: the vector store opened and checked against
+    the keyword index (~2 s), the jieba dictionary (~1 s), the published curated answers (~0.5 s). A
+    question that comes first waits for what it needs."""
+    try:
+        service.kb.refresh()  # deferred: opens the vector store and checks the keyword index against it
+    except StoreError:
+        log.exception("the knowledge base could not be opened at start-up; the first question will try again")
     service.kb.tokenizer.warm_up()
     if service.curated is not None:
         service.curated.refresh()
+
+
+def _warm_up_when_serving(app: FastAPI, service: AnswerService) -> None:
+    """Start :func:`_warm_up` in a thread when the server starts (its lifespan), not while the page is built."""
+    outer = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(parent: FastAPI) -> AsyncIterator[Any]:
+        async with outer(parent) as state:
+            threading.Thread(target=_warm_up, args=(service,), name="warm-up", daemon=True).start()
+            yield state
+
+    app.router.lifespan_context = lifespan  # type: ignore[assignment]
 
 
 def _console(curator: CuratorService) -> Blocks:
@@ -61,16 +87,13 @@ def _console(curator: CuratorService) -> Blocks:
 
 def create_app(settings: Settings) -> FastAPI:
     """The whole server: citizen chat at ``/``, JSON API at ``/api/ask``, curator console at ``/curator``."""
-    service = build_service(settings)
+    service = build_service(settings, deferred=True)
     assert service.store is not None
     pipeline = build_pipeline(settings, service.kb)
-    if service.kb.count() == 0:
+    if not service.kb.has_chunks():
         print(texts.FIRST_START)
         report = load_starter(settings.starter_dir, pipeline, service.store, ConsoleProgress())
         print(report.summary_line())
-    # The jieba dictionary (~1 s) and the published curated answers (~0.5 s) load while the rest
-    # starts: the page does not need them, and a question arriving first waits for them.
-    threading.Thread(target=_warm_up, args=(service,), name="warm-up", daemon=True).start()
     RetentionJob(service.store.questions, settings.question_log_days).start()
     accounts = Accounts(service.store.db, settings.session_hours, settings.login_max_failures,
                         settings.login_lockout_minutes, settings.login_max_per_address, settings.login_name_ceiling,
@@ -103,6 +126,7 @@ def create_app(settings: Settings) -> FastAPI:
     with lean_build():  # Gradio's throw-away apps skipped: the Blocks gets its one app at mount()
         demo = build_chat(service, limiter, trusted, curator.workflow).queue(default_concurrency_limit=16,
                                                                              max_size=512)
+    _warm_up_when_serving(app, service)
     return mount(app, demo, "/", css=CSS, head=HEAD, footer_links=["api"], max_file_size="1kb")
 
 

@@ -52,7 +52,7 @@ class KnowledgeBase:
     """Chunks in a vector store and a keyword index that always describe the same set."""
 
     def __init__(self, vectors: VectorStore, keywords: KeywordIndex, embedder: Embedder, tokenizer: Tokenizer,
-                 storage: Path | None = None, min_free_bytes: int = 0) -> None:
+                 storage: Path | None = None, min_free_bytes: int = 0, deferred: bool = False) -> None:
         self.vectors = vectors
         self.storage = storage  # local directory the stores write to (None: a remote Chroma server)
         self.min_free_bytes = min_free_bytes
@@ -62,18 +62,28 @@ class KnowledgeBase:
         self._refresh_lock = threading.Lock()
         self._count_checked = self._full_checked = time.monotonic()
         self.generation = 0  # bumped whenever the chunk set changes (here, or seen from another process)
-        self.sync_keywords()
+        if deferred:  # the persisted keyword index serves until the first refresh() has checked it
+            self._count_checked = self._full_checked = float("-inf")
+        else:
+            self.sync_keywords()
 
     @classmethod
-    def open(cls, settings: Settings, embedder: Embedder, glossary: Glossary | None = None) -> KnowledgeBase:
-        """Open (or create) the stores the settings point at."""
+    def open(cls, settings: Settings, embedder: Embedder, glossary: Glossary | None = None,
+             deferred: bool = False) -> KnowledgeBase:
+        """Open (or create) the stores the settings point at. ``deferred`` (the web app): an embedded Chroma
+        store is opened, and the keyword index checked against it, by the first :meth:`refresh` or search,
+        not now: that is about two seconds the page need not wait for. A Chroma server is always opened
+        at once, so an unreachable one is reported at start-up."""
         glossary = glossary if glossary is not None else Glossary.load(settings.glossary_path)
         tokenizer = Tokenizer(glossary, settings.cache_dir / "jieba")
         name = collection_name(settings, embedder)
-        vectors = ChromaVectorStore(make_client(settings), name, embedder)
+        deferred = deferred and not settings.chroma_host
+        vectors = (ChromaVectorStore.deferred(lambda: make_client(settings), name, embedder) if deferred
+                   else ChromaVectorStore(make_client(settings), name, embedder))
         keywords = KeywordIndex(settings.index_dir / f"{name}.keywords.json.gz", tokenizer)
         storage = settings.data_dir if not settings.chroma_host else None
-        return cls(vectors, keywords, embedder, tokenizer, storage, int(settings.min_free_mb * 1024 * 1024))
+        return cls(vectors, keywords, embedder, tokenizer, storage, int(settings.min_free_mb * 1024 * 1024),
+                   deferred=deferred)
 
     def check_space(self, chunks: Sequence[Chunk]) -> None:
         """Refuse a write the local disk cannot take. Embedded Chroma hangs instead of failing when
@@ -138,6 +148,11 @@ class KnowledgeBase:
 
     def count(self) -> int:
         return self.vectors.count()
+
+    def has_chunks(self) -> bool:
+        """Whether the knowledge base holds anything, without opening the vector store when the keyword
+        index (kept in step with it, and checked by the first :meth:`refresh`) already says so."""
+        return len(self.keywords) > 0 or self.count() > 0
 
     def dense_search(self, query: str | np.ndarray, k: int) -> list[ScoredChunk]:
         """Nearest chunks to a question (text, or its query embedding when already computed)."""

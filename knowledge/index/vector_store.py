@@ -6,46 +6,67 @@ embedding function (which downloads a model) never runs, also not when a collect
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Protocol
+import functools
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
-import chromadb
 import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction
-from chromadb.config import Settings as ChromaSettings
-from chromadb.utils.embedding_functions import register_embedding_function
 
 from knowledge.errors import StoreError
 from knowledge.index.embedders import Embedder
 from knowledge.settings import Settings
 from knowledge.types import Chunk, ScoredChunk
 
+if TYPE_CHECKING:
+    import chromadb
+
 MAX_BATCH = 5000  # Chroma refuses batches above 5,461 records
 
 
-@register_embedding_function
-class AskScienceEmbeddingFunction(EmbeddingFunction[Documents]):
-    """Adapter giving Chroma our embedder; the config only names the vector space."""
+@functools.cache
+def _embedding_function_class() -> type:
+    """Our embedding function, registered with Chroma. Built on first use: importing chromadb takes about
+    a second, which the web app spends after its page answers (:meth:`ChromaVectorStore.deferred`)."""
+    from chromadb.api.types import Documents, EmbeddingFunction
+    from chromadb.utils.embedding_functions import register_embedding_function
 
-    def __init__(self, embedder: Embedder | None = None, space: str = "") -> None:
-        self._embedder = embedder
-        self._space = embedder.name if embedder else space
+    @register_embedding_function
+    class AskScienceEmbeddingFunction(EmbeddingFunction[Documents]):
+        """Adapter giving Chroma our embedder; the config only names the vector space."""
 
-    def __call__(self, input: Documents) -> list[np.ndarray]:
-        if self._embedder is None:
-            raise StoreError("the collection was opened without an embedder; pass embeddings explicitly")
-        return list(self._embedder.embed_documents(list(input)))
+        def __init__(self, embedder: Embedder | None = None, space: str = "") -> None:
+            self._embedder = embedder
+            self._space = embedder.name if embedder else space
 
-    @staticmethod
-    def name() -> str:
-        return "askscience"
+        def __call__(self, input: Documents) -> list[np.ndarray]:
+            if self._embedder is None:
+                raise StoreError("the collection was opened without an embedder; pass embeddings explicitly")
+            return list(self._embedder.embed_documents(list(input)))
 
-    def get_config(self) -> dict[str, str]:
-        return {"space": self._space}
+        @staticmethod
+        def name() -> str:
+            return "askscience"
 
-    @staticmethod
-    def build_from_config(config: dict[str, str]) -> AskScienceEmbeddingFunction:
-        return AskScienceEmbeddingFunction(space=config.get("space", ""))
+        def get_config(self) -> dict[str, str]:
+            return {"space": self._space}
+
+        @staticmethod
+        def build_from_config(config: dict[str, str]) -> AskScienceEmbeddingFunction:
+            return AskScienceEmbeddingFunction(space=config.get("space", ""))
+
+    return AskScienceEmbeddingFunction
+
+
+if "chromadb" in sys.modules:  # a process that already has Chroma: registered now, as it always was
+    _embedding_function_class()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "AskScienceEmbeddingFunction":  # the class, built (and chromadb imported) when first asked for
+        return _embedding_function_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class VectorStore(Protocol):
@@ -77,6 +98,10 @@ def collection_name(settings: Settings, embedder: Embedder) -> str:
 
 def make_client(settings: Settings) -> chromadb.ClientAPI:
     """Embedded client under the data dir, or an HTTP client when a server host is set."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    _embedding_function_class()  # registered before any collection is opened, also by Chroma itself
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     try:
         if settings.chroma_host:
@@ -104,13 +129,40 @@ def drop_collection(client: chromadb.ClientAPI, name: str) -> None:
 class ChromaVectorStore:
     """A Chroma collection holding chunk text, metadata and embeddings."""
 
-    def __init__(self, client: chromadb.ClientAPI, name: str, embedder: Embedder) -> None:
+    def __init__(self, client: chromadb.ClientAPI | None, name: str, embedder: Embedder,
+                 opener: Callable[[], chromadb.ClientAPI] | None = None) -> None:
         self._client = client
+        self._opener = opener
         self._name = name
-        self._ef = AskScienceEmbeddingFunction(embedder)
-        self._collection = self._open()
+        self._embedder = embedder
+        self._ef: Any = None
+        self._collection: Any = None
+        self._opening = threading.Lock()
+        if client is not None:
+            self._collection = self._open()
 
-    def _open(self):
+    @classmethod
+    def deferred(cls, opener: Callable[[], chromadb.ClientAPI], name: str, embedder: Embedder) -> ChromaVectorStore:
+        """A store whose client and collection are opened by the first call that needs them (or :meth:`open_now`)."""
+        return cls(None, name, embedder, opener)
+
+    def open_now(self) -> None:
+        """Open the client and the collection if that has not happened yet."""
+        self._ready()
+
+    def _ready(self) -> Any:
+        if self._collection is None:
+            with self._opening:
+                if self._collection is None:
+                    if self._client is None:
+                        assert self._opener is not None
+                        self._client = self._opener()
+                    self._collection = self._open()
+        return self._collection
+
+    def _open(self) -> Any:
+        if self._ef is None:
+            self._ef = _embedding_function_class()(self._embedder)
         try:
             return self._client.get_or_create_collection(
                 self._name, embedding_function=self._ef, metadata={"hnsw:space": "cosine"}
@@ -120,8 +172,9 @@ class ChromaVectorStore:
 
     def _call(self, fn, *args, **kwargs):
         """Run a collection call; after a server restart, reopen the collection once and retry."""
+        collection = self._ready()  # a StoreError opening it is not retried here
         try:
-            return fn(self._collection)(*args, **kwargs)
+            return fn(collection)(*args, **kwargs)
         except Exception:
             try:
                 self._collection = self._open()
