@@ -9,9 +9,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from bot.engine.aboutness import aboutness, entity_words
-from bot.engine.question_kind import asked, asking_clause, asking_sentence, gives, is_content_word
+from bot.engine.question_kind import FORM_CHARS, Asks, asked, asking_clause, asking_sentence, gives, is_content_word
 from bot.engine.types import Composed, Source
 from ingest.splitter import split_sentences
+from knowledge import texts
 from knowledge.texts import DEFAULT_READING_LEVEL as DEFAULT_LEVEL
 
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -45,6 +46,27 @@ _ABOUT_THE_TEXT = re.compile(r"本文|这篇文章|下文|本篇|本站|可参�
 _CHECKS_A_CLAIM = re.compile(r"真的|是真是假|真假|靠谱|有道理|对吗|对不对|可信|是不是真|听说|据说|网上说|有人说|说是")
 _JUDGES = re.compile(r"其实|并不|并非|并没有|不是真的|没有科学依据|是误解|误区|谣言|说法不对|说法是错|是对的|确实|的确")
 _VERDICT = re.compile(r"^\**结论[:：]\s*(真|假|部分正确|尚无定论)\**$")
+# Sentences that talk to a child reader ("请大人帮你涂药", "要马上告诉大人") are not quoted to an adult.
+_TO_A_CHILD = re.compile(r"(请|让|找)?(大人|爸爸妈妈|爸爸或妈妈|家长|老师)(帮|陪|带)(你|着你)|"
+                         r"告诉(大人|爸爸妈妈|家长|老师)|小朋友|小读者|你们(班|学校)")
+CHILD_LEVEL = "少儿"
+# A title segment that is itself a question ("核电站安全吗"): the article's lead and summary answer it.
+_TITLE_ASKS = re.compile(r"[吗？?]|为什么|为啥|怎么|怎样|如何|多少|多久|能不能|会不会|是不是|要不要|"
+                         r"管不管用|有没有")
+# A later title segment that asks or rules ("绿植管不管用", "飞行中不能用"), not one naming a part ("两系法").
+_TITLE_SAYS = re.compile(_TITLE_ASKS.pattern + r"|不能|不要|不宜|能|可以|要|该|别")
+# A short label before a colon ("需要特别注意：这些参考值……"): what follows must stand alone too.
+_LABEL = re.compile(r"^[^，,。：:]{1,8}[：:]\s*")
+_TITLE_BREAK = re.compile(r"[：:，,、；;？?（）()“”]+")
+# What a passage says of a claim: refutes it, or confirms it (words a text confirming a danger or a fact uses).
+_REFUTES = re.compile(r"其实|并不|并非|并没有|不是真的|没有科学依据|是误解|误区|谣言|说法不对|说法是错|是错的|不可信|"
+                      r"夸大|站不住|没有(用|效果|作用|根据|证据)|不会|不能|无法|没必要|不必")
+_CONFIRMS = re.compile(r"确实|的确|是真的|属实|没错|会(释放|放出|产生|生成|引起|导致|增加|损伤|危及)|"
+                       r"(释放|放出|生成)(出)?(有毒|毒|氯)|有毒|致癌物|致癌|危险|重要原因|容易(起火|着火|引发|引起|导致)|热失控|可以致命|危及生命")
+# A claim that carries its own negation ("不能用嘴吸毒是真的吗") is judged as it was before: a plain 是/不是 opener
+# would have to untangle a double negative.
+_NEGATED_CLAIM = re.compile(r"不(?!是|会|能|要|对|管|靠)|没(?!有没)|别|无")
+_WILL = re.compile(r"会不会|会[^，,。？?]{0,12}(吗|嘛|不)[\s?？!！。]*$|容易[^，,。？?]{0,12}(吗|嘛|不)[\s?？!！。]*$")
 # Qualifiers that change the answer: whose case it is, which situation.
 _QUALIFIER = re.compile(r"孩子|儿童|小孩|宝宝|婴儿|幼儿|娃|学生|孕妇|怀孕|哺乳|老人|老年|糖尿病|高血压|心脏病|过敏|"
                         r"顶楼|高层|地下室|农村|山区|夜里|晚上|冬天|夏天|开车|户外|室内|家里|空腹|饭后|生的|熟的|隔夜")
@@ -88,6 +110,7 @@ class _Sentence:
     score: float = 0.0
     number: int = 0  # the source (chunk) it is quoted from: the citation a reader opens
     raw: str = ""  # as written in that chunk (list marks kept), to highlight it there
+    continues: bool = False  # the rest of a sentence cut at "；" ("……发苦；用发霉原料榨出来的土法花生油。")
 
 
 @dataclass
@@ -97,13 +120,52 @@ class _Article:
     sentences: list[_Sentence]
     meta: str  # title, keywords and headings: what the article is about
     title: str = ""
+    for_children: bool = False  # written for children (audience 少儿)
+    aspects: tuple[str, ...] = ()  # the title's other segments: the questions the article answers
 
 
 def _opens(sentence: _Sentence) -> bool:
     """Can this sentence open an answer (it stands alone and states something, not a myth)?"""
     text = sentence.text
-    return (not _DEPENDENT.match(text) and not _REPORTS_CLAIM.search(text) and not _OPENS_ON_QUOTE.match(text)
+    return (not sentence.continues and not _DEPENDENT.match(text) and not _DEPENDENT.match(_LABEL.sub("", text))
+            and not _REPORTS_CLAIM.search(text)
+            and not _OPENS_ON_QUOTE.match(text)
             and not text.rstrip().endswith(("：", ":", "？", "?")))  # a question in the text answers nothing
+
+
+def _for_adults(sentence: str) -> str:
+    """A sentence of a children's article without its clauses that talk to the child ("或者请大人帮你涂止痒的药");
+    empty when nothing else is left."""
+    if not _TO_A_CHILD.search(sentence):
+        return sentence
+    clauses = re.split(r"(?<=[，,；;])", sentence)
+    kept = [c for c in clauses if not _TO_A_CHILD.search(c)]
+    if not kept or (len(kept) == 1 and kept[-1] is not clauses[-1]):  # a lone condition ("包肿得特别大，") says nothing
+        return ""
+    text = "".join(kept).rstrip("，,；; ")
+    return text + ("" if text.endswith(("。", "！", "？")) else "。")
+
+
+def _content_chars(text: str) -> set[str]:
+    """The characters of ``text`` that say what it is about (not how it asks)."""
+    return {ch for ch in _PUNCT.sub("", text) if ch not in FORM_CHARS}
+
+
+_CLAIM_TAIL = re.compile(r"(是真的|真的|还是|是不是|不是|到底)*(吓唬人|骗人|忽悠人|谣言|假的|乱说)|"
+                         r"这个说法|这说法|这种说法|是真是假|真的假的|是真的吗|是不是真的|真的吗|真的不|靠谱不|靠不靠谱|靠谱吗|有道理吗|对不对|对吗|"
+                         r"可信吗|真有这么\w{0,4}吗|有这么\w{0,4}吗|听说|据说|网上说|有人说|说是|我妈说|我爸说")
+_A_NOT_A_FORM = re.compile(r"([^\W\d_])不\1|(吗|嘛|不|没)[\s?？!！。]*$")
+
+
+def _claim_of(question: str) -> str:
+    """The claim a question checks, without the checking words and A-not-A forms ("会不会")."""
+    text = _CLAIM_TAIL.sub("", question)
+    return _A_NOT_A_FORM.sub("", text).strip()
+
+
+def _asks_claim(question: str) -> bool:
+    """Does the question check a claim ("……是真的吗") or ask whether something will happen ("会不会着火")?"""
+    return bool(_CHECKS_A_CLAIM.search(question) or _WILL.search(asking_clause(question)))
 
 
 def _is_item(sentence: _Sentence) -> bool:
@@ -124,7 +186,8 @@ class ExtractiveComposer:
                  min_chars: int = 60, topic_discount: float = 1.0, char_weight: float = 0.8,
                  summary_bonus: float = 0.0, chunk_prior: float = 0.6, article_prior: float = 0.5,
                  sure: float = 0.5, story_weight: float = 0.5, gives_bonus: float = 0.15, lean_margin: float = 0.0,
-                 about_weight: float = 0.6, title_discount: float = 0.1) -> None:
+                 about_weight: float = 0.6, title_discount: float = 0.1, aspect_match: float = 0.5,
+                 aspect_bonus: float = 0.5, child_penalty: float = 0.35, claim_relevance: float = 0.4) -> None:
         self._tokens = tokens
         self._idf = idf
         self.answer_chars = answer_chars
@@ -144,9 +207,13 @@ class ExtractiveComposer:
         self.lean_margin = lean_margin  # how much better a leaning sentence must be to bring its antecedent
         self.title_discount = title_discount  # the weight of question words an article's title holds
         self.about_weight = about_weight  # an article whose title/keywords/headings name the question's entity
+        self.aspect_match = aspect_match  # the share of a title segment's words a question must name to ask it
+        self.aspect_bonus = aspect_bonus  # for the sentences that answer the title segment the question asks
+        self.child_penalty = child_penalty  # an article written for children, for an adult's question
+        self.claim_relevance = claim_relevance  # a sentence naming this share of the claim can judge it
 
     # ---- reading the sources ---------------------------------------------------------------------
-    def _articles(self, sources: list[Source]) -> list[_Article]:
+    def _articles(self, sources: list[Source], level: str = DEFAULT_LEVEL) -> list[_Article]:
         groups: dict[str, list[Source]] = {}
         for src in sources:
             key = str(src.chunk.extra.get("article_id") or src.chunk.source)
@@ -159,8 +226,12 @@ class ExtractiveComposer:
             seen: set[str] = set()
             block = 0
             summary = str(first.chunk.extra.get("summary") or "")
+            for_children = (str(first.chunk.extra.get("audience") or "") == CHILD_LEVEL
+                            or str(first.chunk.extra.get("article_id") or "").startswith("kids-"))
+            adult = for_children and level != CHILD_LEVEL  # quote no sentence that talks to a child
             for text in split_sentences(summary):
-                if not _ABOUT_THE_TEXT.search(text):
+                text = _for_adults(text) if adult else text
+                if text and not _ABOUT_THE_TEXT.search(text):
                     self._add(sentences, seen, text, block, summary=True, number=first.number)
             previous = None
             for src in sorted(members, key=lambda s: s.chunk.position):
@@ -172,19 +243,30 @@ class ExtractiveComposer:
                     if _VERDICT.match(line.strip()):
                         verdict = True
                         continue
+                    continues = False
+                    listed = ""  # the line so far: a "；" after "……有：" continues a list
                     for text in split_sentences(line):
-                        self._add(sentences, seen, text, block, summary=False, after_verdict=verdict,
-                                  retrieval=src.score / top, heading=chunk.heading, number=src.number)
+                        kept = _for_adults(text) if adult else text
+                        if kept:
+                            self._add(sentences, seen, kept, block, summary=False, after_verdict=verdict,
+                                      retrieval=src.score / top, heading=chunk.heading, number=src.number,
+                                      continues=continues)
+                        listed += text
+                        continues = text.rstrip().endswith(("；", ";")) and bool(re.search(r"[：:]", listed))
                         verdict = False
                 previous = chunk
             meta = " ".join([first.chunk.title, str(first.chunk.extra.get("keywords") or ""),
                              *(m.chunk.heading for m in members)])
             subject = re.split(r"[：:（(]", first.chunk.title, maxsplit=1)[0]  # "化肥怎么用才对：氮磷钾……" → 化肥……
-            articles.append(_Article(rank, max(m.score for m in members) / top, sentences, meta, subject))
+            segments = [p for p in _TITLE_BREAK.split(first.chunk.title) if _core_len(p) >= 2]
+            aspects = tuple(p for i, p in enumerate(segments) if i > 0 or _TITLE_ASKS.search(p))
+            articles.append(_Article(rank, max(m.score for m in members) / top, sentences, meta, subject,
+                                     for_children, aspects))
         return articles
 
     def _add(self, out: list[_Sentence], seen: set[str], raw: str, block: int, summary: bool,
-             after_verdict: bool = False, retrieval: float = 0.0, heading: str = "", number: int = 0) -> None:
+             after_verdict: bool = False, retrieval: float = 0.0, heading: str = "", number: int = 0,
+             continues: bool = False) -> None:
         """A candidate sentence; the words of its section heading count as its own ("在学校" → 学校)."""
         raw = raw.strip()
         text = _ENUMERATOR.sub("", _LIST_MARK.sub("", raw))
@@ -192,7 +274,8 @@ class ExtractiveComposer:
             return
         seen.add(text)
         out.append(_Sentence(text, block, summary, after_verdict, frozenset(_bigrams(text) | _bigrams(heading)),
-                             set(self._tokens(text)) | set(self._tokens(heading)), retrieval, number=number, raw=raw))
+                             set(self._tokens(text)) | set(self._tokens(heading)), retrieval, number=number, raw=raw,
+                             continues=continues))
 
     # ---- scoring ---------------------------------------------------------------------------------
     def _score(self, question: str, articles: list[_Article], focus: str = "") -> dict[str, float]:
@@ -248,8 +331,74 @@ class ExtractiveComposer:
             if s.after_verdict:
                 score += 0.3  # the sentence under "结论：假" states the verdict in words
             s.score += score - 0.002 * math.log1p(len(s.text))
+        for article in articles:
+            self._aspect_bonus(own, article)
         seen = " ".join(s.text for s in everything) + " " + " ".join(a.meta for a in articles)
         return entity_words(q_tokens, self._idf, seen)
+
+    def _aspect_bonus(self, own: str, article: _Article) -> None:
+        """When a segment of the title asks what the question asks ("核电站安全吗", "飞行中不能用"), the sentences that
+        carry that segment's answer come first: the lead and summary for the article's own question, the sentences
+        sharing the segment's words for another segment."""
+        asked_chars = _content_chars(own)
+        subject_chars = _content_chars(article.title)
+        kind = asked(own)
+        best, match = "", 0.0
+        for aspect in article.aspects:
+            chars = _content_chars(aspect)
+            share = len(chars & asked_chars) / len(chars) if len(chars) >= 2 else 0.0
+            own_question = aspect.startswith(article.title) or article.title.startswith(aspect)
+            if own_question and (kind == Asks.OTHER or asked(aspect) != kind):
+                continue  # the title asks another thing about the same subject ("地震是怎么发生的" for "多深")
+            if not own_question and (not (chars - subject_chars) & asked_chars or not _TITLE_SAYS.search(aspect)):
+                continue  # only the subject is shared, or the segment names a part, not a question or a rule
+            if share > match:
+                best, match = aspect, share
+        if match < self.aspect_match:
+            return
+        if best.startswith(article.title) or article.title.startswith(best):  # the article's own question
+            summary = [s for s in article.sentences if s.summary]
+            for s in summary or article.sentences[:2]:
+                # the editor's summary answers the title's question: it ranks as the best-retrieved chunk would
+                s.score += self.aspect_bonus * match + (self.chunk_prior * article.retrieval if summary else 0.0)
+            return
+        grams = _bigrams(best) - _bigrams(article.title)
+        if not grams:
+            return
+        for s in article.sentences:
+            share = len(grams & s.grams) / len(grams)
+            if share >= 0.3:
+                s.score += self.aspect_bonus * match * min(1.0, 2 * share)
+
+    # ---- what the passage says of a claim ----------------------------------------------------------
+    def _direction(self, own: str, article: _Article) -> int:
+        """+1 when the article's sentences on the question confirm the claim asked about, -1 when they refute
+        it, 0 when they say both, neither, or the claim is negated itself (a double negative is left alone)."""
+        claim = _claim_of(own)
+        if not claim or _NEGATED_CLAIM.search(claim):
+            return 0
+        confirm = refute = 0.0
+        for s in article.sentences:
+            on_claim = self._on_claim(claim, s)
+            if on_claim < self.claim_relevance:
+                continue
+            says_yes, says_no = bool(_CONFIRMS.search(s.text)), bool(_REFUTES.search(s.text))
+            if says_yes and not says_no:
+                confirm += on_claim
+            elif says_no and not says_yes:
+                refute += on_claim
+        if confirm and not refute:
+            return 1
+        if refute and not confirm:
+            return -1
+        return 0
+
+    @staticmethod
+    def _on_claim(claim: str, sentence: _Sentence) -> float:
+        """The share of the claim's content characters the sentence names (its subject included: a title's words
+        are discounted in ``relevance``, but a sentence judging the claim names its subject)."""
+        chars = _content_chars(claim)
+        return len(chars & _content_chars(sentence.text)) / len(chars) if chars else 0.0
 
     @staticmethod
     def _about(article: _Article, entity: dict[str, float]) -> float:
@@ -322,20 +471,45 @@ class ExtractiveComposer:
     def compose(self, question: str, sources: list[Source], history: list[tuple[str, str]] | None = None,
                 level: str = DEFAULT_LEVEL, focus: str = "") -> Composed:
         """``focus``: for a follow-up resolved against earlier turns, the follow-up's own words."""
-        articles = self._articles(sources)
+        articles = self._articles(sources, level)
         if not articles:
             return Composed("", [], {})
         weights = self._score(question, articles, focus)
+        for_adult = level != CHILD_LEVEL
+
+        def on_question(a: _Article) -> float:
+            return max((s.relevance for s in a.sentences), default=0.0)
+
+        def covered(a: _Article) -> bool:  # an article for adults is as much about the question
+            return any(not b.for_children and self._about(b, weights) >= self._about(a, weights)
+                       and on_question(b) >= 0.8 * on_question(a) for b in articles)
 
         def merit(a: _Article) -> float:
             best = max((s.score for s in a.sentences if _opens(s)), default=0.0)
-            return best + self.article_prior * a.retrieval + self.about_weight * self._about(a, weights) - 0.05 * a.rank
+            child = self.child_penalty if a.for_children and for_adult and covered(a) else 0.0
+            return (best + self.article_prior * a.retrieval + self.about_weight * self._about(a, weights)
+                    - 0.05 * a.rank - child)
 
         chosen_article = max(articles, key=merit)
+        own = focus or question
+        direction = self._direction(own, chosen_article) if _asks_claim(own) else 0
+        if direction:  # open with the sentence most on the question that says it the way the verdict does
+            pattern = _CONFIRMS if direction > 0 else _REFUTES
+            claim = _claim_of(own)
+            saying = [s for s in chosen_article.sentences
+                      if self._on_claim(claim, s) >= self.claim_relevance and pattern.search(s.text) and _opens(s)]
+            if saying:
+                top = max(s.score for s in chosen_article.sentences)
+                max(saying, key=lambda s: (self._on_claim(claim, s), s.score)).score = top + 0.05
         passage = self._passage(chosen_article)
         if not passage:
             return Composed("", [], {})
         text = re.sub(r"[；;，,、：:]$", "。", "".join(s.text for s in passage))
+        if direction:
+            will = bool(_WILL.search(asking_clause(own))) and not _CHECKS_A_CLAIM.search(own)
+            opener = ((texts.YES_WILL if direction > 0 else texts.NO_WILL_NOT) if will
+                      else (texts.CLAIM_CONFIRMED if direction > 0 else texts.CLAIM_REFUTED))
+            text = opener + text
         # cited once, as the chunk the passage mostly comes from, so the reader finds it highlighted there
         number = max({s.number for s in passage}, key=lambda n: sum(len(s.text) for s in passage if s.number == n))
         return Composed(f"{text}[{number}]", [number], {number: [s.raw for s in passage if s.number == number]})

@@ -68,14 +68,15 @@ def gives(kind: Asks, sentence: str) -> bool:
 # ---- the asking clause (the composer's reading; ``asks`` above stays as the curated matcher was trained) ----
 _CLAUSE_BREAK = re.compile(r"[。？?！!；;，,\n]+|\s{1,}")
 _ASKING = re.compile(r"[?？]|吗|嘛|呢|么|啥|什么|怎么|怎样|如何|为什么|为何|多少|多久|几(?![十百千万])|哪|"
-                     r"([^\W\d_])不\1|能不能|会不会|是不是|要不要|"
+                     r"([^\W\d_])不\1|([^\W\d_]{2})不\2|能不能|会不会|是不是|要不要|"
                      r"有没有|可不可以|行不行|对不对|咋|不$|没$|真的假的|\b(what|why|how|is|are|can|does|do|should)\b",
                      re.I)
 _CAUSE_MORE = re.compile(r"咋回事|怎么回事|啥子原因|为啥子|咋个会|怎么就|咋就")
 _ACTION_MORE = re.compile(r"咋弄|怎么弄|咋处理|咋个整|怎么整|该咋|要咋|有啥办法|有什么办法|啥子办法|什么办法|咋个弄|"
                           r"咋样才|怎样才|怎么才|该怎么|应该怎么|要怎么|怎么预防|咋预防|怎么防|咋防|怎么应对|咋应对|"
                           r"注意啥|注意点啥|注意些啥|注意什么|该找谁|找谁")
-_A_NOT_A = re.compile(r"([^\W\d_])不\1|能否|可不可以|是否|需不需要|有没有|靠不靠谱|真的假的|是真的吗|对吗")
+_A_NOT_A = re.compile(r"([^\W\d_])不\1|([^\W\d_]{2})不\2|"
+                      r"能否|可不可以|是否|需不需要|有没有|靠不靠谱|真的假的|是真的吗|对吗")
 _ENDS_ASKING = re.compile(r"(吗|嘛|不|没)[\s?？!！。哦啊呀]*$")
 _WH = re.compile(r"什么|啥|哪|谁|多少|几(?![十百千万])|怎么|咋|如何")
 

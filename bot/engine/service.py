@@ -342,9 +342,10 @@ class AnswerService:
             answer.ticket = self.open_ticket(answer.log_id, "no_answer", logged, topic, channel)
 
     def _work(self, cleaned: str, history: list[tuple[str, str]], options: AskOptions, trace: Recorder,
-              start: float) -> Generator[str | TriageResult, None, tuple[Answer, float]]:
+              start: float, heard: bool = False) -> Generator[str | TriageResult, None, tuple[Answer, float]]:
         """Triage, reviewed answer or retrieval and composing: the answer before it is logged (the generator's
-        return value is the answer and the top retrieval score)."""
+        return value is the answer and the top retrieval score). A question that finds no answer is asked once
+        more with its homophone slips read as words (``heard``: this is that second hearing)."""
         cfg = self.settings
         deadline = start + cfg.answer_budget_seconds
         timings: dict[str, float] = {}
@@ -400,6 +401,12 @@ class AnswerService:
                 focus = cleaned if resolved.subject else ""
                 answer = yield from self._compose(query, expanded, sources, history, options, focus)
             answer.ranked_sources = ranked
+        if answer.mode == Mode.NO_ANSWER and not heard and not history and triage.level == Level.NONE:
+            fixed = self.kb.homophones().fix(cleaned)
+            if fixed != cleaned:  # 熊描 → 熊猫: a homophone slip read as the word it sounds like, and asked again
+                again, again_score = yield from self._work(fixed, history, options, trace, start, heard=True)
+                if again.mode != Mode.NO_ANSWER:
+                    return again, again_score
         if answer.mode in (Mode.EXTRACTIVE, Mode.LLM, Mode.NO_ANSWER) and not triage.alarm:
             answer.suggestions = suggestions
         if self.curated is not None and not triage.alarm and answer.mode in (Mode.CURATED, Mode.EXTRACTIVE, Mode.LLM):

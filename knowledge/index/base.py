@@ -21,6 +21,7 @@ from knowledge import texts
 from knowledge.errors import StoreError
 from knowledge.index.embedders import Embedder
 from knowledge.index.glossary import Glossary
+from knowledge.index.homophones import Homophones
 from knowledge.index.keyword_index import KeywordIndex
 from knowledge.index.tokenizer import Tokenizer
 from knowledge.index.vector_store import ChromaVectorStore, VectorStore, collection_name, make_client
@@ -60,6 +61,8 @@ class KnowledgeBase:
         self.embedder = embedder
         self.tokenizer = tokenizer
         self._refresh_lock = threading.Lock()
+        self._homophones: tuple[frozenset[str], Homophones] | None = None
+        self._homophones_lock = threading.Lock()
         self._count_checked = self._full_checked = time.monotonic()
         self.generation = 0  # bumped whenever the chunk set changes (here, or seen from another process)
         if deferred:  # the persisted keyword index serves until the first refresh() has checked it
@@ -176,3 +179,16 @@ class KnowledgeBase:
     def idf(self, token: str) -> float:
         """Inverse document frequency of a keyword token in the keyword index."""
         return self.keywords.idf(token)
+
+    def homophones(self) -> Homophones:
+        """Reads homophone slips as the words the knowledge base uses now (built again when they change)."""
+        words = self.keywords.vocabulary()
+        kept = self._homophones
+        if kept is None or kept[0] is not words:
+            with self._homophones_lock:
+                kept = self._homophones
+                if kept is None or kept[0] is not words:
+                    tk = self.tokenizer
+                    kept = (words, Homophones(words | tk.glossary_words(), tk.is_word, tk.segment))
+                    self._homophones = kept
+        return kept[1]

@@ -29,6 +29,7 @@ class _View:
     ids: list[str] = field(default_factory=list)
     bm25: bm25s.BM25 | None = None
     df: dict[str, int] = field(default_factory=dict)
+    words: frozenset[str] = frozenset()
 
 
 class KeywordIndex:
@@ -81,7 +82,7 @@ class KeywordIndex:
                     for cid in ids:
                         for t in set(self._tokens[cid]):
                             df[t] = df.get(t, 0) + 1
-                self._view = _View(ids, bm25, df)
+                self._view = _View(ids, bm25, df, frozenset(df))
             return self._view
 
     def _save(self) -> None:
@@ -119,6 +120,10 @@ class KeywordIndex:
         self._rebuild()
         self._save()
         return True
+
+    def vocabulary(self) -> frozenset[str]:
+        """Every token of the indexed chunks (the same object until the index changes)."""
+        return self._current().words
 
     def idf(self, token: str) -> float:
         """Inverse document frequency of a token over the indexed chunks (unknown tokens count as rare)."""

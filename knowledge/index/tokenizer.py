@@ -60,6 +60,13 @@ class Tokenizer:
     def warm_up(self) -> None:
         self._jieba.lcut("预热")
 
+    def is_word(self, text: str) -> bool:
+        """Whether jieba's dictionary (with the glossary) knows ``text`` as a word."""
+        return self._jieba.FREQ.get(text, 0) > 0
+
+    def glossary_words(self) -> set[str]:
+        return set(self._glossary.words())
+
     def segment(self, text: str) -> list[str]:
         """Plain segmentation (every token, punctuation removed)."""
         return [t for t in self._jieba.cut(text) if _WORD.search(t)]
