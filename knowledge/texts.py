@@ -1011,9 +1011,3 @@ MY_QUESTIONS_RATE_LIMITED = "查询太频繁了，请 {seconds} 秒后再点「�
 MY_QUESTIONS_UNAVAILABLE = "暂时查不到提问的进展，请稍后再点「刷新」。"
 FRESHNESS_KINDS = {"answer": "审核解答", "article": "文章"}  # the kinds of item the 到期复核 tab lists
 
-# --- session 9: answers (extractive composer) ---
-# The plain verdict an extracted answer opens with when its passage confirms or refutes the claim asked about.
-CLAIM_CONFIRMED = "是真的："
-CLAIM_REFUTED = "不是真的："
-YES_WILL = "会。"
-NO_WILL_NOT = "不会。"

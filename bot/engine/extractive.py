@@ -12,7 +12,6 @@ from bot.engine.aboutness import aboutness, entity_words
 from bot.engine.question_kind import FORM_CHARS, Asks, asked, asking_clause, asking_sentence, gives, is_content_word
 from bot.engine.types import Composed, Source
 from ingest.splitter import split_sentences
-from knowledge import texts
 from knowledge.texts import DEFAULT_READING_LEVEL as DEFAULT_LEVEL
 
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -505,11 +504,9 @@ class ExtractiveComposer:
         if not passage:
             return Composed("", [], {})
         text = re.sub(r"[；;，,、：:]$", "。", "".join(s.text for s in passage))
-        if direction:
-            will = bool(_WILL.search(asking_clause(own))) and not _CHECKS_A_CLAIM.search(own)
-            opener = ((texts.YES_WILL if direction > 0 else texts.NO_WILL_NOT) if will
-                      else (texts.CLAIM_CONFIRMED if direction > 0 else texts.CLAIM_REFUTED))
-            text = opener + text
+        # No "是真的：/不是真的：" opener of our own: judged by reading (session 9), a vote over sentences of an
+        # article only partly about the claim pointed the wrong way ("蜂蜜不能给一岁以下宝宝吃" → "不是真的").
+        # The passage opens with the sentence that says it, in the article's own words.
         # cited once, as the chunk the passage mostly comes from, so the reader finds it highlighted there
         number = max({s.number for s in passage}, key=lambda n: sum(len(s.text) for s in passage if s.number == n))
         return Composed(f"{text}[{number}]", [number], {number: [s.raw for s in passage if s.number == number]})

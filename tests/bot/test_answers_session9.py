@@ -5,7 +5,6 @@ from pathlib import Path
 
 from bot.engine.question_kind import Asks, asked
 from bot.engine.types import AskOptions
-from knowledge import texts
 from knowledge.settings import Settings
 from tests.helpers import service_over
 
@@ -34,26 +33,25 @@ ADULT_BITES = ("---\ntitle: 被蚊子咬了起包怎么止痒\ntopic: 健康\nke
                "包肿得特别大或者发烧，要去看医生。\n")
 
 
-def test_a_true_claim_is_confirmed_plainly_and_never_opens_on_a_list_tail(settings: Settings, tmp_path: Path) -> None:
+def test_a_true_claim_opens_on_the_sentence_that_confirms_it_never_on_a_list_tail(settings: Settings,
+                                                                                 tmp_path: Path) -> None:
     service = service_over(settings, tmp_path / "a", {"aflatoxin.md": AFLATOXIN})
     answer = service.ask("有人说发霉的花生里有黄曲霉毒素会致癌 是真的吗", options=QUOTED)
-    assert answer.text.startswith(texts.CLAIM_CONFIRMED), answer.text
     assert "致癌" in answer.text.split("。")[0], answer.text
     assert not answer.text.startswith("用发霉原料"), answer.text
 
 
-def test_will_it_catch_fire_is_answered_yes_when_the_passage_says_so(settings: Settings, tmp_path: Path) -> None:
+def test_will_it_catch_fire_opens_on_the_fire_not_on_statistics(settings: Settings, tmp_path: Path) -> None:
     service = service_over(settings, tmp_path / "b", {"ebike.md": EBIKE})
     answer = service.ask("电动自行车电池在家里充电会不会起火？", options=QUOTED)
-    assert answer.text.startswith(texts.YES_WILL), answer.text
-    assert "保有量" not in answer.text.split("。")[1], answer.text
+    assert "保有量" not in answer.text.split("。")[0], answer.text
 
 
-def test_a_false_claim_is_refuted_plainly(settings: Settings, tmp_path: Path) -> None:
+def test_a_false_claim_opens_on_the_sentence_that_refutes_it(settings: Settings, tmp_path: Path) -> None:
     service = service_over(settings, tmp_path / "c", {"vinegar.md": VINEGAR})
     answer = service.ask("听说喝醋能软化血管，是真的吗？", options=QUOTED)
-    assert answer.text.startswith(texts.CLAIM_REFUTED), answer.text
-    assert "不能软化血管" in answer.text, answer.text
+    assert "不能软化血管" in answer.text.split("。")[0], answer.text
+    assert not answer.text.startswith(("不是真的", "是真的")), answer.text  # no verdict of our own
 
 
 def test_the_title_question_is_answered_by_the_summary_not_the_first_section(settings: Settings,
