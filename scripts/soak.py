@@ -190,6 +190,7 @@ class Stats:
     latencies: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
     modes: dict[str, int] = field(default_factory=dict)
+    busy: int = 0  # 503 with Retry-After: the app said "busy" (slots taken or the answer budget spent)
     curator_actions: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -212,6 +213,11 @@ def citizen(app: App, stats: Stats, stop: threading.Event, seed: int) -> None:
             elapsed = time.perf_counter() - t0
             with stats.lock:
                 stats.latencies.append(elapsed)
+            if r.status_code == 503 and r.headers.get("Retry-After"):
+                with stats.lock:
+                    stats.busy += 1  # reported and bounded, not an error: the designed answer to overload
+                stop.wait(float(r.headers["Retry-After"]))
+                continue
             if r.status_code != 200:
                 stats.error(f"citizen HTTP {r.status_code}")
                 continue
@@ -420,7 +426,7 @@ def main() -> int:
     last = statistics.mean(m for _, m in memory[-fifth:])
     report = {
         "minutes": args.minutes, "clients": args.clients, "embedder": args.embedder,
-        "requests": len(lat), "errors": stats.errors, "modes": stats.modes,
+        "requests": len(lat), "errors": stats.errors, "busy": stats.busy, "modes": stats.modes,
         "p50_ms": round(lat[len(lat) // 2] * 1000) if lat else None,
         "p95_ms": round(lat[int(len(lat) * 0.95)] * 1000) if lat else None,
         "p99_ms": round(lat[int(len(lat) * 0.99)] * 1000) if lat else None,

@@ -70,8 +70,8 @@ def add_api(app: FastAPI, service: AnswerService, limiter: RateLimiter, trusted:
             answer = service.ask(req.question, req.history)
         except QuestionError as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
-        except ServiceBusy as exc:
-            return JSONResponse({"error": str(exc)}, status_code=503)
+        except ServiceBusy as exc:  # every answering slot taken, or the answer budget spent: ask again soon
+            return JSONResponse({"error": str(exc)}, status_code=503, headers={"Retry-After": "2"})
         except StoreError:
             log.exception("knowledge base unavailable")
             return JSONResponse({"error": texts.STORE_UNAVAILABLE}, status_code=503)

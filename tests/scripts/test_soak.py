@@ -25,6 +25,7 @@ def test_a_short_soak_has_no_errors_and_passes_its_integrity_checks(tmp_path: Pa
     assert out.exists(), done.stdout[-3000:] + done.stderr[-3000:]
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["errors"] == {}, report["errors"]
+    assert report["busy"] <= 0.05 * report["requests"], report  # "busy, retry" now and then on a shared machine
     assert report["requests"] > 50 and report["curator_rounds"] >= 2
     assert report["llm_planned_failures"] > 0 and report["modes"].get("extractive", 0) > 0  # fell back, no error
     assert report["backup"]["ok"], report["backup"]
