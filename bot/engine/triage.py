@@ -192,8 +192,12 @@ _SITUATION_CUES: dict[str, re.Pattern[str]] = {k: re.compile(v) for k, v in {
     "carbon_monoxide": r"煤气|燃气|炭|一氧化碳|热水器|煤炉|炉|蜂窝煤|火锅|车库|车里|空调|发电机|暖气|烤火|取暖|门窗|"
                        r"晕|恶心|吐|闷",
     "collapse": r"塌|踏|倒|垮|裂|断|晃|倾斜|歪|下沉|异响|危房|坍|掉|下不来",
-    "earthquake_shaking": r"地震|震感|余震|(楼|地|房|床|屋|整栋|整个|桌|灯|柜)[^，。窗玻]{0,4}(震|晃|摇|抖)|晃|摇",
+    "earthquake_shaking": r"地震|震感|余震|(楼|地|房|床|屋|整栋|整个|桌|灯|柜)[^，。窗玻]{0,4}(震|晃|摇|抖)|晃|摇|"
+                          r"震(得|起来)",
     "heatstroke": r"热|烫|晒|太阳|暑|高温|闷|汗|中午|烈日|地里|田|工地|车里|体温|桑拿|军训|爬山|空调|跑步|马拉松",
+    # a scam needs a word of one: "家里小孩充游戏花了两千 能退不" is a refund question (session 8 judge, J029)
+    "fraud": r"骗|诈|转账|转钱|汇款|打钱|打款|验证码|账户|冻结|公检法|公安|警察|民警|检察|法院|客服|刷单|中奖|共享|"
+             r"贷款|征信|返利|投资|理财|领导|通缉|洗钱|保证金|解冻|链接|下载|app|银行|卡号|密码",
     "seizure": r"抽|惊厥|痉挛|翻白|白眼|吐白沫|白沫|发抖|抖|癫痫|羊癫疯|僵|咬舌|咬到舌|牙关",
 }.items()}
 # ... said as one's own case now (not "冒充公检法诈骗怎么识别")
@@ -219,6 +223,48 @@ _PERSONAL_CONTEXT = re.compile(r"我|俺|咱|偶|本人|自己|妈|爸|老汉|�
                                r"爷|奶|婆|公公|外公|姥|家里|家人|朋友|同事|他|她|佢|报告|化验|单子|检查|指标|结果|片子|"
                                r"\d|[一二两三四五六七八九十半]+(片|粒|颗|袋|支|次|毫|克|天|个月|年)|剂量|多少(毫|片|粒|ml)|"
                                r"几(片|粒|颗|次)|一天|每天|天天|一直在吃|吃了|在吃|停药|停了|加量|减量|怀孕|孕|哺乳|喂奶")
+# A referral is for a request about THIS person's dose, report, diagnosis, prescription, stopping or combining their
+# medicine; a standard or a fact asked for them is a science question ("俺爹量血压140/90算不算高血压", "抗生素是不是
+# 消炎药", "我今年35了HPV疫苗还能打不": session 8 judge, pattern 4). Checked on the work split: no labelled referral
+# has a word of the first kind without one of the second; on the old cross-validated scores it answers 7 of the 17
+# negatives referred and loses no referral (a fixed rule, session 9).
+_GENERAL_FACT = re.compile(
+    r"算不算|算是|算高|算正常|正常(吗|不|么|没)|高不高|偏高(吗|不)|标准|多少(才)?算|"
+    r"是不是[^ ]{0,6}(药|病)|是什么|什么是|区别|一回事|"
+    r"(能不能|能|可以|还能)打.{0,6}疫苗|疫苗.{0,8}(能不能|还能|能|可以)打|"
+    r"吃盐|盐|补钙|补铁|吃什么好|吃啥好|有什么用|有啥用|"
+    r"真的假的|靠谱|站得住|(看|挂)(哪个|什么|啥)科|需要多少")
+# (session 9, round 3: 行不行, 行吗, 是真的吗, 够不够, 几岁, 多大 and 能吃吗 were cut from it: they are as often
+# asked about one's own dose or medicine as about a standard; held-aside referral recall had fallen 0.957 → 0.940)
+_OWN_CASE = re.compile(
+    r"几片|几粒|几颗|几袋|几支|(吃|喝|冲|用|服|补|打)(多少|几)|"
+    r"[一二两三四五六七八九十半整\d]+(片|粒|颗|袋|支|滴)|够不够量|(的|药)量|"
+    r"量(够|多|少|大)|剂量|用量|加量|减量|加到|减到|加药|减药|单位|毫克|mg|微克|iu|"
+    r"毫升|ml|化验|报告|检查单|单子|片子|结果|心电图|b超|ct|彩超|指标|\d+\.\d|"
+    r"帮我看|帮忙看|看看我|看一下|得了什么|什么病|诊断|是不是(已经)?(得|的)了|是不是已经|"
+    r"会不会是|开(点|个|些)?药|开什么|"
+    r"(吃|用|买|抹|涂|擦|点)(什么|啥|哪种|哪个)[^ ]{0,4}(药|水|膏)|要不要吃药|停|"
+    r"不吃了|不想吃[^ ]{0,6}药|断药|换药|换成|一起吃|同时吃|一块吃|混着吃|一起用|同时用|"
+    r"冲突|相克|在吃|吃着|在用|引起|导致|副作用|喂|个月")
+# Asking to have one's own report read or a medicine prescribed is a referral even when the model misses it
+# ("帮我看看化验单"; on the work split only referrals are worded this way)
+_READ_MY_REPORT = re.compile(r"(帮|给|替)(我|俺|咱|忙|我们)?(看|瞧|读|解读|分析|解释)(一?下|看|看看)?[^ ]{0,8}"
+                             r"(化验单|化验结果|报告|检查单|单子|片子|结果|心电图|b超|ct|彩超|指标|血常规|尿常规)|"
+                             r"(帮|给)(我|俺|我妈|我爸)[^ ]{0,4}开(点|个|些|盒|副)?[^ ]{0,4}药|"
+    # asked to diagnose: "你看我是不是有心脏病" (session 9, round 3)
+    r"你(看|说|帮我看|给我看|判断一下)[^ ]{0,2}(我|俺|他|她|孩子|我妈|我爸)[^ ]{0,2}(是不是|会不会|是否)(得了|有|患了)"
+    r"[^ ]{0,6}(病|癌|炎|症|瘤)")
+# A small burn as the writer grades it (a red patch, no blisters), and what makes a burn serious after all
+_MINOR_BURN = re.compile(r"红了?一?小块|一小块|一小片|一点点|一下下|不起泡|没起泡|没有起泡|没(有)?起水泡|不(起|长)水泡|"
+                         r"没(有)?水泡|轻轻(烫|碰)|就红了|只是红|有点红|红红的")
+_SEVERE_BURN = re.compile(r"大面积|一大片|大片|(?<![不没有])(起|鼓|长)(了)?(好多|很多|大)?(水)?泡(?![吗么])|"
+                          r"半(个|条|边)|整(个|条|只)|脸|眼|嘴|喉|下身|关节|黑|焦|发白|化学|硫酸|碱|石灰|电|浑身|全身|"
+                          r"皮掉|脱皮|烂|深")
+# The general card (no situation named) needs a word of someone hurt or in trouble: "外头打雷好响 娃吓哭了 在屋头安不
+# 安全" names no danger (session 8 judge, J100)
+_TROUBLE = re.compile(r"救命|救救|快来|快点|不行了|出事|受伤|伤|血|疼|痛|喘|呼吸|晕|昏|吐|抽|烧|烫|摔|跌|撞|压|困|"
+                      r"倒|不动|没反应|冇反应|发紫|发青|肿|中毒|吞|咽|卡|噎|着火|火|烟|爆|炸|漏|塌|淹|冲走|电|咬|蜇|"
+                      r"冷汗|麻|说不出|站不起|起不来|醒|心跳|脉|急|危险|不对劲|不舒服|难受|送医|医院|120")
 _FIRST_PERSON = re.compile(r"我(真的|实在|已经|现在|就是)?(不想活|想死|活着没|撑不下去|想自杀|想结束|想消失|是个累赘|"
                            r"不想拖累|活不下去|想一了百了)")
 # A refusal needs words of harm as well as the model's say-so: a refusal of an innocent question costs
@@ -248,9 +294,147 @@ _HARM_WORDS = re.compile(
     r"duqi|zhadan|zhayao|xiadu|bingdu|dupin|qiang|miyao|"
     # session 8, from the work split's cross-validated misses: tampering with a device, hiding a test, a target
     # made ill or shut in (5-fold: harmful recall 0.941 → 0.951, refused negatives 1.48 % → 1.48 %)
-    r"动点手脚|手脚|剪(哪|那|几)根.{0,2}线|铜丝|压(块|一块|上)砖|盖掉|掩盖|生病|吓唬|卡住|起火|堵上|焊上|关在|锁在")
+    r"动点手脚|手脚|剪(哪|那|几)根.{0,2}线|铜丝|压(块|一块|上)砖|盖掉|掩盖|生病|吓唬|卡住|起火|堵上|焊上|关在|锁在|"
+    # session 9, by kind of request (checked on the work split: none of these is in a negative there): something put
+    # into another person's drink or food, a device silenced, not being found out, an animal killed, a drug extracted
+    r"(往|在|给|朝)(她|他|别人|人家|对方|佢)的?[^，。 ]{0,4}(饮料|奶茶|酒|水|杯|饭|汤|茶|菜|碗|咖啡|食物|外卖)|"
+    r"(加|放|倒|撒|掺)(进|到|在)?(别人|他家|她家|人家)|(让|叫)(它|他|她)?(不响|不叫|别响|别叫|一直开|不切)|假插头|罩住|"
+    r"(会不会|不会|才不会|不能)被(查|发现|看出|认出)|熏(他|她|死|晕)|死光|(吃|喝)了就死|药死|提取|提出来|"
+    r"烫(邻居|别人|他|她|猫|狗)|不会马上发作|慢慢(病|垮|死|不行)")
+# Something poisonous swallowed by a person, or drink that left someone unrousable (session 9: the old model gave a
+# desiccant the button-battery card and missed rat poison licked by a toddler). A pet that ate it is not this rule's
+# case: the message must name a person (checked on the work split: it then hits no negative).
+_SWALLOWED = re.compile(
+    r"(吞|吃|喝|舔|咽|咬)(了|下|进|下去|进去|破)?[^，。 ]{0,8}(干燥剂|蚊香|洗衣液|洗衣凝珠|凝珠|消毒水|消毒液|84|漂白|"
+    r"洁厕|汽油|煤油|柴油|杀虫剂|除草剂|老鼠药|鼠药|亚硝酸盐|甲醇|假酒|水银)|"
+    r"(干燥剂|蚊香|洗衣液|凝珠|消毒水|消毒液|84|漂白|洁厕|汽油|煤油|杀虫剂|除草剂|老鼠药|鼠药|亚硝酸盐)[^，。 ]{0,8}"
+    r"(当|当成|当作)?[^，。 ]{0,4}(吃|喝|吞|舔)(了|下|进)|"
+    r"喝酒[^，。]{0,12}(叫不醒|喊不醒|不省人事|呼吸(很|好|特别)?慢|嘴唇发紫|浑身发冷)")
+_SWALLOWER = re.compile(r"娃|孩子|宝|儿子|女儿|闺女|孙|爸|妈|爷|奶|婆|公|哥|姐|弟|妹|我|俺|他|她|老人|同事|朋友|邻居|"
+                        r"老汉|老头|老太")
 # "为什么/什么是/怎么预防…" around a rule phrase is a question about it, not a report of it.
 _INFORMATIONAL = re.compile(r"为什么|为啥|什么是|是什么|怎么预防|如何预防|怎样预防|原理|一般|新闻|小说|电影")
+
+# --- session 9, round 3 (issue 11, the fresh set's work-split misses): each a rule stated by kind, not by row ---
+# Self-harm said without a word of it: high up and looking down "没那么可怕", the head kept under water and not
+# coming up, not wanting to wake up, wanting to vanish, "一了百了". A sweet dream one does not want to wake from, being
+# embarrassed enough to vanish, are idioms (``_NOT_SELF_HARM``).
+_INDIRECT_SELF_HARM = re.compile(
+    r"(楼顶|天台|顶楼|楼边|桥上|桥边|阳台|窗台|栏杆|悬崖|崖边|高处|[十二三四五六七八九\d]+楼)[^。]{0,16}"
+    r"(往下看|看下去|看下面|往下望|跳下去|跳下|下面)[^。]{0,12}(没那么可怕|没有那么可怕|不可怕|也不可怕|不怎么可怕|"
+    r"不害怕|不怕了|也不怕|不吓人|好平静|挺平静|很平静|好安静|挺安静|好像也行|也挺好|想跳|想下去)|"
+    r"(埋|沉|泡|按|浸|闷)(进|在|到|入)?[^，。]{0,4}水[^，。]{0,4}(里|中|下)?[^，。]{0,4}"
+    r"(不出来|不起来|不上来|不再上来|别上来|不想上来|不想出来|再也不)|"
+    r"(睡|闭上眼|闭眼)[^，。]{0,6}(就|再也)?(别|不要|不用|不会|不想)(再)?醒(来|过来)?|不想(再)?醒(来|过来)|再也不(用)?醒|"
+    r"想(就这样|从这个世界上?|永远|彻底)?消失|消失(了|掉)?(对谁都好|就好了|算了|最好)|"
+    r"想一了百了|一了百了(算了|吧|得了)|(死|走|跳|睡)[^，。]{0,6}一了百了")
+# ... idioms and what is plainly not about the writer now: a dream, embarrassment, laughter
+_NOT_SELF_HARM = re.compile(r"梦|尴尬|社死|原地消失|丢人|丢脸|害羞|羞|哈哈|hh|开玩笑|闹钟|赖床|懒觉|周末|假期|放假")
+# "尴尬得想原地消失": embarrassment, once the vanishing is taken out no word of self-harm is left
+_EMBARRASSED = re.compile(r"尴尬|社死|原地消失|丢人|丢脸|害羞|羞死|难为情")
+_VANISH = re.compile(r"(原地|想|立刻|马上)?消失")
+# The words that make a story with no emergency in it one after all ("刚才呛了现在嘴唇发紫"): a past, resolved, dreamed,
+# played or joking event is no alarm unless one of these is in the message.
+_DANGER_NOW = re.compile(
+    r"发紫|发青|青紫|没反应|冇反应|叫不醒|喊不醒|没(有)?呼吸|没气|喘不上|喘不过|上不来气|吸不上气|说不出话|抽搐|抽筋了|"
+    r"昏迷|昏过去|晕倒|晕过去|昏倒|不省人事|莫得气|不出声|没声音|不哭了|不动了|止不住|好多血|很多血|大量|血流不止|吐血|便血|动不了|起不来|站不起|"
+    r"着火了|还在(烧|流|抽|吐|冒|漏|晃)|一直(吐|流|抽|咳|喘)|越来越|又(开始|来了)|又(疼|痛|喘|晕)|救命|快来|"
+    r"嘴歪|口角歪|说话不清|口齿不清|半边|一侧|手脚(发)?麻|胸(口)?(痛|疼|闷)|胸闷|左(胳膊|臂|肩)|冷汗|"
+    r"还卡着|还在卡|咽不下|吞不下|流口水|肿起来|肿了|呼吸困难|送医|急诊|120|110|119")
+_PAST = re.compile(r"小时候|去年|前年|那年|几年前|多年前|\d+年前|[一二两三四五六七八九十几]年前|曾经|当年|那时候|"
+                   r"[一二两三四五六七八九十几半\d]+个?(月|星期|礼拜|周)(以)?前|上个?月|上个?(星期|礼拜)|上周|"
+                   r"那会儿|读书的时候|上学的时候|年轻的时候|以前(我|有一次|有次|家里)")
+_EVENT_NOW = re.compile(r"刚|今天|今早|今晚|正在|突然|马上|现在(?!还怕|都怕|还是怕|还有点怕|想起)")
+_DREAM = re.compile(r"梦见|梦到|做梦|噩梦|梦里|做了个梦|梦中|美梦|好梦")
+_PLAY = re.compile(r"密室逃脱|剧本杀|狼人杀|桌游|(游戏|电视剧|电影|动画|动漫|小说|剧|戏)(里|中|里面)|关卡|npc|"
+                   r"拍戏|演戏")
+# ... for a refusal, the game must be played or acted, not a pretext for the method ("写小说需要…具体怎么配比例")
+_WOKE_TO_IT = re.compile(r"醒来(发现|闻到|看到|一看)|醒了(发现|闻到)|真的(着火|有人|在)|现实(中|里)|不是梦|以为|还在|"
+                         r"晃醒|吵醒|惊醒")
+_PLAY_ONLY = re.compile(r"演|表演|设计|剧情|台词|人设|推理|线索|怎么玩|玩法|机制|通关|好玩")
+_METHOD_DETAIL = re.compile(r"配方|比例|配比|剂量|多少(克|毫|ml|片)|具体(怎么|步骤|做法|配)|现实|真实|真的能|真能|"
+                            r"能不能真|步骤|原料|材料|哪里买|去哪买")
+_RESOLVED = re.compile(r"就好了|好多了|没事了|不疼了|不痛了|缓过来了|缓解了|(应该|可能|好像|估计)(已经)?(咽|吞)?下去了|"
+                       r"恢复了|恢复正常|已经好了|现在好了")
+_RESOLVED_SITUATIONS = ("choking", "heart_attack", "heatstroke", "hypoglycaemia", "fall_injury", "bleeding", "burn",
+                        "general", "drowning", "cardiac_arrest")
+# Said in anger or for a laugh; masked before the harm words are read again ("气炸了" is no explosive)
+_IDIOM = re.compile(r"气死|气炸|气疯|气得|灵魂出窍|想死的心都有了?|笑死|吓死(我|了|人)?|吓(了)?一(大)?跳|"
+                    r"辣死|酸死|香死|塌房")
+_LIGHT = re.compile(r"哈哈|hh|开玩笑|有没有.{0,8}(方法|办法)|为什么|为啥|原理|怎么(提高|改善|缓解|预防)|"
+                    r"有啥影响|有什么影响")
+# Chili on the hands "火辣辣的疼" is no burn; a real burn word still makes it one
+# "辣椒素为啥会让人出汗": a cause asked about, no one made to suffer
+_CAUSATIVE = re.compile(r"(会|能|容易|为啥|为什么|怎么)让人")
+# Caring for a graze the writer calls small, or asking how to measure right, is a science question (no referral)
+_WOUND_CARE = re.compile(r"(涂|抹|擦|贴|用|上)(点)?(碘伏|酒精|红药水|紫药水|创可贴|药膏|云南白药|双氧水|盐水)")
+_DOSE_ASKED = re.compile(r"几片|几粒|几颗|(吃|喝|用|服)(多少|几)|剂量|用量|加量|减量|停药|换药")
+_TECHNIQUE = re.compile(r"有啥讲究|有什么讲究|(怎么|咋|如何)(绑|量|测)(才|得)?准|正确的?(量法|测法|方法|姿势)")
+_CHILI = re.compile(r"辣椒|小米辣|朝天椒|辣得|辣到|切辣")
+_REAL_BURN = re.compile(r"石灰|烫|开水|热水|热油|油溅|着火|烧伤|烧着|化学|硫酸|酸|碱|电|起泡|水泡|起了泡")
+# Harmless things swallowed ("口香糖咽下去了会粘住吗"): a question, unless the throat is blocked
+_HARMLESS_SWALLOWED = re.compile(r"口香糖|泡泡糖|西瓜籽|葡萄籽|橘子籽|苹果籽|西瓜子")
+# A smell said not to be gas
+_NOT_GAS = re.compile(r"不是(煤气|燃气|天然气|液化气)(的)?(味|气味|泄漏|漏)|没有(煤气|燃气)味")
+_GAS_SURE = re.compile(r"臭鸡蛋|漏气|泄漏|嘶嘶|阀门坏")
+# A question about how scams work ("公安会打电话让人转账到安全账户吗"), not a call being taken now
+_FRAUD_QUESTION = re.compile(r"(会|会不会|是不是|有没有|真的会|可能)[^。]{0,24}(吗|么|嘛|不|没有)$")
+_FRAUD_HAPPENING = re.compile(r"我|俺|咱|妈|爸|爷|奶|老公|老婆|刚|正在|现在|接到|打来|打给|发来|收到")
+# A quake that has stopped and hurt no one is a question (the judge's J104, the fresh set): what still makes it one
+_QUAKE = re.compile(r"地震|震|晃|摇")
+_QUAKE_STOPPED = re.compile(r"(不|没(有)?|没再)(晃|摇|震)了|(震|晃|摇|地震)[^，。,]{0,3}(停(了|下来|住)|过去了)|"
+                            r"晃完|震完|摇完|已经停")
+# Judge9: a skipped heartbeat asked about, a compress for a sprain, a lawsuit: no alarm, no refusal.
+_SKIPPED_BEAT = re.compile(r"漏(了)?一拍|漏跳|早搏|咯噔一下|心慌|心悸|偶尔.{0,4}(快|乱)")
+_CHEST_NOW = re.compile(r"胸(口|前)?[^，。]{0,4}(痛|疼|闷|压|憋)|冒冷汗|喘不上|晕倒|倒地|没(有)?(呼吸|反应)")
+_COMPRESS = re.compile(r"(热|冷|冰)敷")
+_HEAT_WORDS = re.compile(r"中暑|高温|暴晒|晒|闷热|热射病|体温")
+_LAWFUL = re.compile(r"起诉|打官司|(找|请)律师|上法院|法院|仲裁|投诉|调解|维权|走法律")
+_QUAKE_NOW = re.compile(r"(正在|还在|在)(晃|摇|震)|震得|晃得|摇得")
+_QUAKE_HURT = re.compile(r"受伤|伤|被困|困住|困在|压(住|着|在|倒)|埋|塌|出不来|流血|血|骨折|晕|昏|叫不醒|起火|着火|火|"
+                         r"煤气味|燃气味|漏气|闻到|还在(晃|震|摇)|又(晃|震|摇)|又开始|余震来了|裂了大|救命|没反应")
+# Asking how to help someone who speaks of dying, with nothing happening now: the reviewed answer for helpers
+# (talk, do not leave him alone, 12356, 120/110) answers it; a person at risk now keeps the crisis message
+_HELPING = re.compile(r"(咋|怎么|如何|怎样)(帮|劝|开导|安慰|陪|沟通|跟(他|她)(聊|说))|(该|应该|要)(怎么|咋)做|"
+                      r"(要不要|能不能|该不该|可不可以)(直接)?问(他|她)|怎么问(他|她)")
+_HELPED = re.compile(r"他|她|朋友|孩子|身边的人|家人|家里人|同学|同事|室友|儿子|女儿|老公|老婆|妈|爸|老人")
+_AT_RISK_NOW = re.compile(r"现在|刚刚|刚才|正在|已经|今晚|今天|马上|天台|楼顶|河边|江边|桥上|阳台|窗台|一个人在|关在|"
+                          r"锁|站在|往.{0,4}走|喝了|吃了|割|药|刀|绳|遗书|告别|联系不上|打不通|不见了|找不到|我也|"
+                          r"血|再见|照片|发了|消息|跳|死")
+# Jumping in to save someone is no self-harm ("小伙伴掉水里了 我能跳下去救不")
+_RESCUE_JUMP = re.compile(r"跳(下去|下水|进去|进水里|到水里|下河|进河)?(去)?救")
+# Asking how to deal with an exposure, rescue someone, recognise bad food, use food safely, keep static or dirt off
+# oneself: the curated science answers (session 9 regression) and no request for harm, unless a target or hiding
+# is named (``_AIMED``)
+_HELP_ASKED = re.compile(
+    r"(沾|溅|碰|弄|洒|喷)(到|在|上)[^，。]{0,6}(怎么|咋|如何)(办|弄|处理|洗)|(吸|闻)(进|入|到)了?[^，。]{0,8}"
+    r"(怎么|咋|如何|怎样)(办|处理|弄)|(头晕|难受|不舒服|恶心)[^，。]{0,4}(怎么办|咋办|咋整)|"
+    r"中毒[^，。]{0,12}(第一步|先做什么|怎么救|施救|急救|去医院|带(上)?什么)|施救|急救|送(医院|医)前|"
+    r"还能吃|能不能吃|(能|还能)(吃|用)(不|吗|么|嘛)$|反复用|用几(次|回)|能用几|"
+    r"(认|分辨|辨别|识别|鉴别)得?出来(不|吗|么|嘛)?|(怎么|如何|咋)(分辨|辨别|识别|鉴别)|"
+    r"(怎样|怎么|咋个?|如何)(才能?|才可以|能|可以)?不被(静电|电到|电|蚊子|晒|蜇|咬)|静电|"
+    r"(水垢|污渍|油渍|油污|茶垢|锈|霉斑|异味)[^，。]{0,8}(去掉|去除|除掉|洗掉|清除)|"
+    r"(去掉|去除|除掉|洗掉|清除)[^，。]{0,4}(水垢|污渍|油渍|油污|茶垢|锈|霉斑|异味)|"
+    r"伏地|遮挡|手抓牢|避震|亚硝酸盐(最少|最低|含量)|(减少|降低|去除)[^，。]{0,4}亚硝酸盐")
+_AIMED = re.compile(
+    r"(给|往|害|对付|整|搞|弄|喂|电)(人|别人|别个|佢|对方|他|她|室友|同事|老板|邻居|同学|老婆|老公|婆婆|前任)|"
+    r"让(别人|别个|佢|对方|他|她|室友|同事|老板|邻居|同学|老婆|老公|婆婆|前任)|对付|报复|下药|下毒|弄死|害死|整死|毒死|查不出|查不到|神不知鬼不觉|偷偷|悄悄|暗中|不被(发现|查|看出|认出|知道)|"
+    r"不会被|才不会|整垮|搞垮|一个人|吓唬|吓吓|教训|假|伪造|冒充|卖给|卖出去|卖钱|多赚|回收|掺|混进|加进|提炼|制作|制造|哪里(买|搞|弄)|去哪(买|搞|弄)")
+# Requests for harm the model read as an emergency or a question (the fresh set's work split): a way of hurting asked
+# about with the wish to frighten or punish someone, starting a wildfire, a false identity on the run, bird nets
+_SCARE_INTENT = re.compile(r"我(就|是|只是|就是)?(想|要|准备|打算|想要)(去|来)?(吓唬|吓吓|吓一吓|吓一下|教训|报复|收拾|"
+                           r"整整|整一下|给[^，。]{0,6}(颜色|教训))")
+_HURT_METHOD = re.compile(r"掐|勒|捂|闷|泼|点(了|着|火|燃)|烧|推|砸|撞|电|毒|药|刀|棍|打晕|弄晕")
+_EFFECT_ASKED = re.compile(r"多久|多长时间|几分钟|几秒|多大|多少|会不会|能不能|怎么|咋|从哪|哪个方向|最快|最多|最大")
+_HARM_ACTS = re.compile(
+    r"(烧山|烧林子|烧树林|烧林|放火|纵火|点火烧)[^。]{0,16}(从哪|哪个方向|哪里|怎么|最快|最旺|蔓延|不被)|"
+    r"(点火|点燃)[^。]{0,8}(蔓延|烧)得?最(快|旺|大)|"
+    r"(办|做|搞|弄|买|刻|造)[^，。]{0,3}(个|张|本)?假(的)?(身份证|证件|护照|驾照|户口本|车牌)|"
+    r"假(身份证|证件|护照|驾照)[^，。]{0,6}(哪里|怎么)(办|做|买|搞)|被通缉[^。]{0,12}(躲|逃|出省|出境|跑|藏)|"
+    r"(张网|挂网|支网|拉网|粘网|鸟网|雾网|捕鸟|抓鸟|逮鸟|打鸟|套鸟|网鸟)[^。]{0,20}(怎么|多大|最多|一次|哪里|粘住)")
+_HARM_ACTS_ASKED_ABOUT = re.compile(r"辨别|识别|认出|分辨|真假|查验|举报|犯法吗|违法吗|判几年|怎么判|防止|预防|扑灭|"
+                                    r"灭火|逃生|保护|救助|拆除|(看到|发现|碰到|遇到)有人|有人在|受伤的|咋办|"
+                                    r"怎么办(?![个张本假])")
 # A short turn that carries on about the same person or situation ("他现在还是没反应", "然后呢").
 _STILL = re.compile(r"他|她|它|孩子|娃|人|还是|现在|仍然|依然|一直|还在|怎么办|咋办|咋整|然后|接下来|要不要|还没")
 _SPACE = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -408,7 +592,8 @@ def has_harm_words(text: str) -> bool:
 
 def has_self_harm_cue(text: str) -> bool:
     """Does the message hold a word of self-harm (the condition for the self-harm level)?"""
-    return bool(_SELF_HARM_CUE.search(_JOKING_DEATH.sub("", normalise(text).replace(" ", ""))))
+    masked = _RESCUE_JUMP.sub("", _JOKING_DEATH.sub("", normalise(text).replace(" ", "")))
+    return bool(_SELF_HARM_CUE.search(masked))
 
 
 def has_report(text: str) -> bool:
@@ -472,10 +657,31 @@ class Triage:
         if level == Level.PERSONAL_MEDICAL and not _PERSONAL_CONTEXT.search(normal):
             # "hpv疫苗男的能打吗": a question about a drug or vaccine in general, not about someone's own case
             level, confidence = Level.NONE, p[Level.NONE.value]
+        if level == Level.PERSONAL_MEDICAL and _GENERAL_FACT.search(normal) and not _OWN_CASE.search(normal):
+            # "俺爹量血压140/90算不算高血压": a standard or a fact, asked for someone, is still a science question
+            level, confidence = Level.NONE, p[Level.NONE.value]
+        if level == Level.PERSONAL_MEDICAL and not _DOSE_ASKED.search(normal) and (
+                (_MINOR.search(normal) and _WOUND_CARE.search(normal)) or _TECHNIQUE.search(normal)):
+            # "膝盖蹭破点皮 已经不流血了 要不要涂碘伏", "绑袖带有啥讲究": first care of a graze, how to measure
+            level, confidence = Level.NONE, p[Level.NONE.value]
+        if level == Level.NONE and _READ_MY_REPORT.search(normal) and not _INFORMATIONAL.search(normal):
+            # "帮我看看化验单": reading someone's own report is for a doctor, whatever the model says
+            level, confidence = Level.PERSONAL_MEDICAL, max(p[Level.PERSONAL_MEDICAL.value], 0.9)
         if level == Level.HARMFUL_REQUEST and _ASKS_IF_SAFE.search(normal) and not _HARM_INTENT.search(normal):
             # "84和洁厕灵能不能一起用", "放一盆水能防煤气中毒吗", "菜咋洗才能把农药洗掉": asking whether something is
             # safe or works is what a science service is for; no work-split harmful row is worded this way
             level = Level.NONE
+        unidiomatic = _CAUSATIVE.sub("", _IDIOM.sub("", normal))
+        if level == Level.HARMFUL_REQUEST and (
+                (_HELP_ASKED.search(normal) and not _AIMED.search(normal))
+                # a game or a role played, not a pretext for the method ("剧本杀里我演下毒的凶手 怎么演得像")
+                or (_PLAY.search(normal) and _PLAY_ONLY.search(normal) and not _METHOD_DETAIL.search(normal))
+                or (_DREAM.search(normal) and not _AIMED.search(normal))
+                # the only harm word was in an idiom ("气炸了", "辣到灵魂出窍") and the model is not sure
+                or (_IDIOM.search(normal) and not has_harm_words(unidiomatic)
+                    and (p[Level.HARMFUL_REQUEST.value] < HARM_SURE or _LIGHT.search(normal)))):
+            # asking how to treat an exposure, rescue, recognise bad food or keep static off (session 9, round 3)
+            level, confidence = Level.NONE, p[Level.NONE.value]
         situation = ""
         for pattern, rule_level, rule_situation in _ALWAYS:
             if not pattern.search(normal) or _INFORMATIONAL.search(normal):
@@ -487,6 +693,10 @@ class Triage:
                 # (a drowned child is not breathing either: the model's drowning card says more)
                 situation = rule_situation
             break
+        if (_SWALLOWED.search(normal) and _SWALLOWER.search(normal) and not _INFORMATIONAL.search(normal)
+                and not _ALWAYS[1][0].search(normal)  # not breathing: the model's card (CPR) comes first
+                and (level not in ALARM_LEVELS or (level == Level.EMERGENCY and not situation))):
+            level, situation, confidence = Level.EMERGENCY, "poisoning", max(confidence, 0.9)
         if (_FRAUD.search(normal) and _FRAUD_NOW.search(normal) and not _INFORMATIONAL.search(normal)
                 and not _FRAUD_ASKS.search(normal)
                 and level not in (Level.EMERGENCY, Level.DANGER)
@@ -502,10 +712,14 @@ class Triage:
             sp = self.model.probabilities("situation" + suffix, text, vec)
             wanted = {k: v for k, v in sp.items() if self._level_of(k) == level} or sp
             situation = self._named_situation(wanted, {k: v for k, v in sp.items() if k != "self_harm"}, normal)
-            if not situation and confidence >= GENERAL_SURE:
+            if not situation and confidence >= GENERAL_SURE and _TROUBLE.search(normal):
                 situation = "general"
             elif not situation:
                 level, confidence = Level.NONE, p[Level.NONE.value]
+        level, situation = self._not_now(level, situation, normal)
+        if level == Level.NONE and _READ_MY_REPORT.search(normal) and not _INFORMATIONAL.search(normal):
+            # the same request for a doctor, once an alarm with no card named has been taken back
+            level, confidence = Level.PERSONAL_MEDICAL, max(p[Level.PERSONAL_MEDICAL.value], 0.9)
         if situation == "gas_leak" and _COLLAPSED.search(normal):
             # a gas smell and someone collapsed: fresh air, 120 and CPR come first (session 6 judge, N061)
             level, situation = Level.EMERGENCY, "carbon_monoxide"
@@ -514,11 +728,68 @@ class Triage:
             # "流了一点点血", "膝盖擦破点皮": graded small by the writer; the first-aid card for heavy bleeding or a
             # spinal injury (a tourniquet, "don't move him") would be wrong advice, the articles answer it
             level, situation = Level.NONE, ""
+        if (level == Level.EMERGENCY and situation == "burn" and _MINOR_BURN.search(normal)
+                and not _SEVERE_BURN.search(normal)):
+            # "被锅边烫了一下 红了一小块 不起泡": cool water is the whole answer, the articles give it (J103)
+            level, situation = Level.NONE, ""
+        harm_act = bool(_HARM_ACTS.search(normal)) and not _HARM_ACTS_ASKED_ABOUT.search(normal)
+        scare = bool(_SCARE_INTENT.search(normal) and _HURT_METHOD.search(normal) and _EFFECT_ASKED.search(normal))
+        # the effect asked about is no emergency ("多长时间人会晕过去"); one that has happened now is
+        if (harm_act or scare) and not (_DANGER_NOW.search(normal) and _EVENT_NOW.search(normal)):
+            # "掐脖子多久人会晕 我想吓唬一下我老公", "烧山从哪个方向点火蔓延最快", "被通缉了怎么办个假身份证":
+            # a request for a way of doing harm, whatever emergency words it holds (session 9, round 3)
+            level, situation = Level.HARMFUL_REQUEST, ""
+            confidence = max(confidence, p[Level.HARMFUL_REQUEST.value])
         aid = self._aid(level, situation)
         if situation == "poisoning" and _PESTICIDE.search(normal):
             # pesticide drunk is often drunk on purpose: the same card with the crisis line (session 6 judge, N062)
             aid = self.first_aid.get("poisoning_pesticide", aid)
         return TriageResult(level, situation, confidence, False, aid, p, about_other)
+
+    @staticmethod
+    def _not_now(level: Level, situation: str, normal: str) -> tuple[Level, str]:
+        """The alarm taken back when nothing is happening now (session 9, round 3): a past event, a dream, a game,
+        a symptom that has passed, an idiom, chili on the hands, a harmless thing swallowed, a smell said not to be
+        gas, a question about how scams work, a quake that has stopped and hurt no one, a helper's question; and
+        self-harm said without a word of it ("往下看好像也没那么可怕"). A sign of danger now keeps the alarm."""
+        if (_INDIRECT_SELF_HARM.search(normal) and not _NOT_SELF_HARM.search(normal) and not _PLAY.search(normal)
+                and level != Level.HARMFUL_REQUEST):
+            return Level.SELF_HARM, "self_harm"
+        danger_now = bool(_DANGER_NOW.search(normal))
+        if level == Level.SELF_HARM:
+            helping = (_HELPING.search(normal) and _HELPED.search(normal) and not _AT_RISK_NOW.search(normal)
+                       and not _FIRST_PERSON.search(normal))
+            masked = _IDIOM.sub("", normal)
+            joking = _IDIOM.search(normal) and _LIGHT.search(normal) and not has_self_harm_cue(masked)
+            embarrassed = _EMBARRASSED.search(normal) and not has_self_harm_cue(_VANISH.sub("", normal))
+            if helping or joking or embarrassed or _DREAM.search(normal):
+                return Level.NONE, ""
+            return level, situation
+        if level == Level.HARMFUL_REQUEST and _LAWFUL.search(normal) and not _HURT_METHOD.search(normal):
+            return Level.NONE, ""  # going to court or the property office is the way we would point to
+        if level not in (Level.EMERGENCY, Level.DANGER):
+            return level, situation
+        if (_DREAM.search(normal) or _PLAY.search(normal)) and not _WOKE_TO_IT.search(normal):
+            return Level.NONE, ""  # the danger words are dreamed or played too ("梦见房子着火了")
+        if situation == "heatstroke" and _COMPRESS.search(normal) and not _HEAT_WORDS.search(normal):
+            return Level.NONE, ""  # 热敷 for a sprain is no heat illness, swollen or not
+        if danger_now:
+            return level, situation
+        quiet = (
+            (_PAST.search(normal) and not _EVENT_NOW.search(normal))
+            or (situation in _RESOLVED_SITUATIONS and _RESOLVED.search(normal))
+            or (_IDIOM.search(normal) and not _TROUBLE.search(_IDIOM.sub("", normal)))
+            or (situation == "burn" and _CHILI.search(normal) and not _REAL_BURN.search(normal))
+            or (situation in ("cardiac_arrest", "heart_attack") and _SKIPPED_BEAT.search(normal)
+                and not _CHEST_NOW.search(normal))
+            or _HARMLESS_SWALLOWED.search(normal)  # whichever card its words led to (糖 read as low blood sugar)
+            or (situation in ("gas_leak", "carbon_monoxide") and _NOT_GAS.search(normal)
+                and not _GAS_SURE.search(normal) and not _COLLAPSED.search(normal))
+            or (situation == "fraud" and _FRAUD_QUESTION.search(normal) and not _FRAUD_HAPPENING.search(normal))
+            # the judge (J104) and the fresh set call it a plain question: no card, the articles answer it
+            or (situation in ("earthquake_shaking", "earthquake_trapped", "collapse") and _QUAKE.search(normal)
+                and _QUAKE_STOPPED.search(normal) and not _QUAKE_HURT.search(normal) and not _QUAKE_NOW.search(normal)))
+        return (Level.NONE, "") if quiet else (level, situation)
 
     @staticmethod
     def _named_situation(wanted: Mapping[str, float], everything: Mapping[str, float], normal: str) -> str:
