@@ -55,15 +55,17 @@ log = logging.getLogger(__name__)
 
 def _warm_up(service: AnswerService) -> None:
     """What the first question needs and the page does not: the vector store opened and checked against
-    the keyword index (~2 s), the jieba dictionary (~1 s), the published curated answers (~0.5 s). A
-    question that comes first waits for what it needs."""
+    the keyword index (~2 s), the jieba dictionary (~1 s), the keyword search view (~0.5 s), the published
+    curated answers (~0.5 s), the homophone reader (~1 s). A question that comes first waits for what it needs."""
     try:
         service.kb.refresh()  # deferred: opens the vector store and checks the keyword index against it
     except StoreError:
         log.exception("the knowledge base could not be opened at start-up; the first question will try again")
     service.kb.tokenizer.warm_up()
+    service.kb.idf("预热")  # the keyword index's search view (bm25s, scipy)
     if service.curated is not None:
         service.curated.refresh()
+    service.kb.homophones()  # read only for questions that found nothing, but built here rather than then
 
 
 def _warm_up_when_serving(app: FastAPI, service: AnswerService) -> None:

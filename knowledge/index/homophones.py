@@ -16,8 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from pypinyin import Style, lazy_pinyin
-
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _HAN_WORD = re.compile(r"[\u4e00-\u9fff]{2,6}")
 LONGEST = 6
@@ -29,6 +27,8 @@ _PLAIN = frozenset("的地得是我你他她它们在再了着过不没也又有
 
 
 def _sound(text: str) -> tuple[str, ...]:
+    from pypinyin import Style, lazy_pinyin  # ~0.7 s to import: only a question that found nothing needs it
+
     return tuple(lazy_pinyin(text, style=Style.NORMAL, errors="ignore"))
 
 

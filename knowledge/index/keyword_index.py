@@ -14,12 +14,15 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import bm25s
 import numpy as np
 
 from knowledge.errors import StoreError
 from knowledge.index.tokenizer import Tokenizer
+
+if TYPE_CHECKING:
+    import bm25s
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ class KeywordIndex:
                 bm25 = None
                 df: dict[str, int] = {}
                 if ids:
+                    import bm25s  # with scipy ~0.5 s: imported when the first view is built, not at start
+
                     bm25 = bm25s.BM25()
                     bm25.index([self._tokens[i] or ["\u0000"] for i in ids], show_progress=False)
                     for cid in ids:

@@ -7,13 +7,14 @@ import logging
 import re
 import threading
 from pathlib import Path
-
-import jieba
+from typing import TYPE_CHECKING
 
 from knowledge.index.glossary import Glossary
 from knowledge.normal import fold_key
 
-jieba.setLogLevel(logging.WARNING)
+if TYPE_CHECKING:
+    import jieba
+
 
 # Function words and question words that carry no topic; the rest of the question does.
 STOPWORDS = frozenset(
@@ -44,6 +45,9 @@ class Tokenizer:
         with self._init_lock:
             if self._ready is not None:
                 return self._ready
+            import jieba  # imported with the dictionary it loads (warm-up), not at start
+
+            jieba.setLogLevel(logging.WARNING)
             tk = jieba.Tokenizer()
             if self._cache_dir is not None:
                 self._cache_dir.mkdir(parents=True, exist_ok=True)
