@@ -65,9 +65,8 @@ class KnowledgeBase:
         self._homophones_lock = threading.Lock()
         self._count_checked = self._full_checked = time.monotonic()
         self.generation = 0  # bumped whenever the chunk set changes (here, or seen from another process)
-        if deferred:  # the persisted keyword index serves until the first refresh() has checked it
-            self._count_checked = self._full_checked = float("-inf")
-        else:
+        self._checked_once = not deferred  # deferred: the first refresh() checks the keyword index, and waits
+        if not deferred:
             self.sync_keywords()
 
     @classmethod
@@ -116,6 +115,13 @@ class KnowledgeBase:
         """Pick up changes other processes made to a shared Chroma server: compare the chunk count
         every ``count_every`` seconds and the whole id set every ``full_every`` seconds; re-sync the
         keyword index when they differ. Cheap enough to call before every question."""
+        if not self._checked_once:  # opened deferred: every caller waits for the first check (a restored data
+            with self._refresh_lock:  # dir may have no keyword index yet; the matcher's features read it)
+                if not self._checked_once:
+                    self.sync_keywords()
+                    self._count_checked = self._full_checked = time.monotonic()
+                    self._checked_once = True
+            return
         now = time.monotonic()
         if now - self._count_checked < count_every or not self._refresh_lock.acquire(blocking=False):
             return
