@@ -6,26 +6,11 @@ that also read the bundled embedder's query embedding (as the app runs)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from bot.engine import safety
-from bot.engine.triage import ALARM_LEVELS, Level, Triage, TriageResult, decide, load_first_aid
-from knowledge.index.embedders import E5Embedder, EmbedderUnavailable
-
-Classify = Callable[[str], TriageResult]
-
-
-@pytest.fixture(scope="module", params=["ngrams", "embedding"])
-def classify(request: pytest.FixtureRequest, triage: Triage) -> Classify:
-    if request.param == "ngrams":
-        return triage.classify
-    try:
-        e5 = E5Embedder()
-    except EmbedderUnavailable as exc:
-        pytest.skip(f"bundled embedder not usable here: {exc}")
-    return lambda text: triage.classify(text, e5.embed_query(text), e5.name)
+from bot.engine.triage import ALARM_LEVELS, Level, Triage, decide, load_first_aid
+from tests.bot.conftest import Classify
 
 
 # 1. the crisis text on harmless messages

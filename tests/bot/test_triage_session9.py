@@ -6,26 +6,11 @@ n-gram heads and with the heads that also read the bundled embedder's query embe
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from bot.engine import safety
-from bot.engine.triage import ALARM_LEVELS, Level, Triage, TriageResult, has_harm_words, load_first_aid
-from knowledge.index.embedders import E5Embedder, EmbedderUnavailable
-
-Classify = Callable[[str], TriageResult]
-
-
-@pytest.fixture(scope="module", params=["ngrams", "embedding"])
-def classify(request: pytest.FixtureRequest, triage: Triage) -> Classify:
-    if request.param == "ngrams":
-        return triage.classify
-    try:
-        e5 = E5Embedder()
-    except EmbedderUnavailable as exc:
-        pytest.skip(f"bundled embedder not usable here: {exc}")
-    return lambda text: triage.classify(text, e5.embed_query(text), e5.name)
+from bot.engine.triage import ALARM_LEVELS, Level, Triage, has_harm_words, load_first_aid
+from tests.bot.conftest import Classify
 
 
 # 1. pattern 4: a standard or a fact asked for someone is a science question

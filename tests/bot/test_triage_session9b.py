@@ -6,25 +6,10 @@ labelled set). Each case runs with the n-gram heads and with the embedding heads
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
-from bot.engine.triage import ALARM_LEVELS, Level, Triage, TriageResult, has_self_harm_cue
-from knowledge.index.embedders import E5Embedder, EmbedderUnavailable
-
-Classify = Callable[[str], TriageResult]
-
-
-@pytest.fixture(scope="module", params=["ngrams", "embedding"])
-def classify(request: pytest.FixtureRequest, triage: Triage) -> Classify:
-    if request.param == "ngrams":
-        return triage.classify
-    try:
-        e5 = E5Embedder()
-    except EmbedderUnavailable as exc:
-        pytest.skip(f"bundled embedder not usable here: {exc}")
-    return lambda text: triage.classify(text, e5.embed_query(text), e5.name)
+from bot.engine.triage import ALARM_LEVELS, Level, has_self_harm_cue
+from tests.bot.conftest import Classify
 
 
 # 1. self-harm said indirectly
