@@ -13,8 +13,15 @@ set +e
 workers=${ASKSCI_TEST_WORKERS:-2}
 if [ "$workers" = 0 ]; then
   .venv/bin/python -m pytest "$@"
-else
+elif [ "$#" -gt 0 ]; then
   .venv/bin/python -m pytest -n "$workers" --dist loadfile "$@"
+else
+  # tests marked `alone` (the soak: its traffic and timings must be its own) run after the rest, by themselves
+  .venv/bin/python -m pytest -n "$workers" --dist loadfile -m "not alone"
+  first=$?
+  .venv/bin/python -m pytest -m alone
+  second=$?
+  if [ "$first" != 0 ]; then (exit "$first"); else (exit "$second"); fi
 fi
 rc=$?
 set -e

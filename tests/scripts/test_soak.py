@@ -15,6 +15,7 @@ from tests.conftest import ROOT
 
 
 @pytest.mark.integration
+@pytest.mark.alone  # beside another test file on two cores its restored-app check failed twice (session 9)
 def test_a_short_soak_has_no_errors_and_passes_its_integrity_checks(tmp_path: Path) -> None:
     out = tmp_path / "report.json"
     done = subprocess.run(
