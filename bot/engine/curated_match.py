@@ -165,7 +165,8 @@ class CuratedMatcher:
     def refresh(self, force: bool = False) -> None:
         now = time.monotonic()
         local = self._store.answers.local_changes
-        if not force and local == self._local_seen and now - self._checked_at < self._poll_seconds:
+        loaded = self._published.revision is not None  # until the first read is done, every caller waits for it
+        if loaded and not force and local == self._local_seen and now - self._checked_at < self._poll_seconds:
             return
         self._checked_at, self._local_seen = now, local
         revision = self._store.answers.revision()
