@@ -403,7 +403,7 @@ class AnswerService:
             answer.ranked_sources = ranked
         if answer.mode == Mode.NO_ANSWER and not heard and not history and triage.level == Level.NONE:
             fixed = self.kb.homophones().fix(cleaned)
-            if fixed != cleaned:  # 熊描 → 熊猫: a homophone slip read as the word it sounds like, and asked again
+            if fixed != cleaned:  # 北抖 → 北斗: a homophone slip read as the word it sounds like, and asked again
                 again, again_score = yield from self._work(fixed, history, options, trace, start, heard=True)
                 if again.mode != Mode.NO_ANSWER:
                     return again, again_score
