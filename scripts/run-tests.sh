@@ -13,17 +13,18 @@ set +e
 workers=${ASKSCI_TEST_WORKERS:-2}
 if [ "$workers" = 0 ]; then
   .venv/bin/python -m pytest "$@"
+  rc=$?
 elif [ "$#" -gt 0 ]; then
   .venv/bin/python -m pytest -n "$workers" --dist loadfile "$@"
+  rc=$?
 else
   # tests marked `alone` (the soak: its traffic and timings must be its own) run after the rest, by themselves
   .venv/bin/python -m pytest -n "$workers" --dist loadfile -m "not alone"
-  first=$?
+  rc=$?
   .venv/bin/python -m pytest -m alone
-  second=$?
-  if [ "$first" != 0 ]; then (exit "$first"); else (exit "$second"); fi
+  alone=$?
+  if [ "$rc" = 0 ]; then rc=$alone; fi
 fi
-rc=$?
 set -e
 if [ "$rc" = 5 ]; then
   echo "pytest collected no tests: treating this as a failure" >&2
