@@ -107,7 +107,7 @@ def _fields(line: str) -> dict[str, str]:
 def test_good_server_counts_requests_without_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "result.json"
     with stub_server() as server:
-        code = load_test.main(["--url", server.url, "--clients", "4", "--duration", "2", "--warmup", "0.3",
+        code = load_test.main(["--url", server.url, "--clients", "4", "--duration", "2", "--warmup", "1.5",
                                "--timeout", "5", "--out", str(out)])
         served = server.count
     printed = capsys.readouterr().out
