@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -31,7 +32,6 @@ from bot.web.widget import framed_headers
 from knowledge import texts
 from tests.bot.openai_stub import Behaviour, OpenAIStub
 from tests.conftest import ROOT
-from tests.helpers import wait_until
 from tests.web.conftest import LiveApp, start_app, stop_app
 
 LIMIT = 20  # questions a minute, per address and per channel, in extractive_app
@@ -510,7 +510,7 @@ def host_pages(extractive_app: LiveApp) -> Iterator[tuple[str, str]]:
         server.server_close()
 
 
-def _embed_frame(browser: Browser, site: str, app: LiveApp) -> tuple[Page, Frame]:
+def _embed_frame(browser: Browser, site: str, app: LiveApp) -> Page:
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.goto(site + "/")
     bubble = page.locator("#askscience-bubble")
@@ -521,10 +521,20 @@ def _embed_frame(browser: Browser, site: str, app: LiveApp) -> tuple[Page, Frame
     expect(frame_element).to_be_visible()
     assert frame_element.get_attribute("src") == f"{app.url}/embed?channel=county"
     expect(bubble).to_have_attribute("aria-expanded", "true")
-    frame = frame_element.element_handle().content_frame()
-    assert frame is not None
-    assert wait_until(lambda: frame.url not in ("", "about:blank"), 20)
-    return page, frame
+    return page
+
+
+def _frame_at(page: Page, prefix: str, seconds: float = 60) -> Frame | None:
+    """The page's frame whose address starts with ``prefix``, once it has navigated there. Frames are read
+    afresh each round (Chromium may swap a frame for its error page), and ``wait_for_timeout`` lets the
+    sync Playwright client take in navigation events, which a plain sleep would not."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            if frame.url.startswith(prefix):
+                return frame
+        page.wait_for_timeout(100)
+    return None
 
 
 @pytest.mark.integration
@@ -549,8 +559,9 @@ def test_embed_may_be_framed_only_by_the_channels_origins(extractive_app: LiveAp
 @pytest.mark.integration
 def test_the_widget_opens_the_chat_on_an_allowed_site(browser: Browser, extractive_app: LiveApp,
                                                       host_pages: tuple[str, str], tmp_path: Path) -> None:
-    page, frame = _embed_frame(browser, host_pages[0], extractive_app)
-    assert wait_until(lambda: frame.url.startswith(f"{extractive_app.url}/embed"), 20), frame.url
+    page = _embed_frame(browser, host_pages[0], extractive_app)
+    frame = _frame_at(page, f"{extractive_app.url}/embed")
+    assert frame is not None, [f.url for f in page.frames]
     assert frame.evaluate("location.origin") == extractive_app.url  # the page really loaded in the frame
     assert "channel=county" in frame.url
     expect(frame.locator("textarea").first).to_be_visible(timeout=60_000)  # the chat, ready for a question
@@ -563,8 +574,9 @@ def test_the_widget_opens_the_chat_on_an_allowed_site(browser: Browser, extracti
 @pytest.mark.integration
 def test_chromium_refuses_to_frame_the_chat_on_another_site(browser: Browser, extractive_app: LiveApp,
                                                             host_pages: tuple[str, str], tmp_path: Path) -> None:
-    page, frame = _embed_frame(browser, host_pages[1], extractive_app)
-    assert wait_until(lambda: frame.url.startswith("chrome-error://"), 20), frame.url
+    page = _embed_frame(browser, host_pages[1], extractive_app)
+    assert _frame_at(page, "chrome-error://") is not None, [f.url for f in page.frames]
+    assert not any(f.url.startswith(extractive_app.url) for f in page.frames)  # the chat never loaded
     page.screenshot(path=str(tmp_path / "widget-refused.png"))
 
 
