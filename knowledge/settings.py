@@ -83,6 +83,9 @@ class Settings(BaseSettings):
 
     # Web app
     max_concurrent_answers: int = Field(16, ge=1, description="Questions answered at once; more wait briefly.")
+    web_threads: int = Field(128, ge=8, description="Requests the web server handles in threads at once. A "
+                             "question waiting for an answering slot holds a thread, so keep this well above "
+                             "max_concurrent_answers: a kept answer must never wait behind new ones.")
     answer_cache_size: int = Field(2048, ge=0, description="First questions (no earlier turns) whose finished "
                                    "answers are kept, so the same question asked again is answered at once; "
                                    "0 = off. Every question is still logged and a declined one opens its ticket.")

@@ -23,6 +23,7 @@ from bot.web.gradio_stubs import skip_stub_writing  # noqa: E402
 
 skip_stub_writing()  # before Gradio is imported: rewriting its type stubs is ~40 % of `import gradio`
 
+import anyio.to_thread  # noqa: E402
 import uvicorn  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 from gradio import Blocks  # noqa: E402
@@ -68,12 +69,15 @@ def _warm_up(service: AnswerService) -> None:
     service.kb.homophones()  # read only for questions that found nothing, but built here rather than then
 
 
-def _warm_up_when_serving(app: FastAPI, service: AnswerService) -> None:
-    """Start :func:`_warm_up` in a thread when the server starts (its lifespan), not while the page is built."""
+def _warm_up_when_serving(app: FastAPI, service: AnswerService, threads: int) -> None:
+    """Start :func:`_warm_up` in a thread when the server starts (its lifespan), not while the page is built,
+    and give the server ``threads`` worker threads (AnyIO's default of 40 let questions waiting for an answering
+    slot hold every thread, so an answer already kept queued behind them)."""
     outer = app.router.lifespan_context
 
     @asynccontextmanager
     async def lifespan(parent: FastAPI) -> AsyncIterator[Any]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         async with outer(parent) as state:
             threading.Thread(target=_warm_up, args=(service,), name="warm-up", daemon=True).start()
             yield state
@@ -128,7 +132,7 @@ def create_app(settings: Settings) -> FastAPI:
     with lean_build():  # Gradio's throw-away apps skipped: the Blocks gets its one app at mount()
         demo = build_chat(service, limiter, trusted, curator.workflow).queue(default_concurrency_limit=16,
                                                                              max_size=512)
-    _warm_up_when_serving(app, service)
+    _warm_up_when_serving(app, service, settings.web_threads)
     return mount(app, demo, "/", css=CSS, head=HEAD, footer_links=["api"], max_file_size="1kb")
 
 

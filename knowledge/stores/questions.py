@@ -36,7 +36,7 @@ class QuestionLog:
             flagged: bool = False, topic: str = "", curated_id: int | None = None, llm_fallback: str = "",
             channel: str = "") -> int:
         """Record one answered question; returns its id (feedback refers to it)."""
-        with self._db.session() as s, s.begin():
+        with self._db.writing() as s:
             row = QuestionLogRow(question=question[:2000], mode=mode, answer=answer[:4000], top_score=top_score,
                                  latency_ms=latency_ms, flagged=flagged, topic=topic[:32], curated_id=curated_id,
                                  llm_fallback=llm_fallback[:200] or None, channel=channel[:64] or None)
@@ -46,7 +46,7 @@ class QuestionLog:
 
     def add_feedback(self, question_id: int, rating: int, comment: str = "", report: bool = False) -> bool:
         """Record 👍 (+1), 👎 (-1) or a problem report; False when the question id is unknown."""
-        with self._db.session() as s, s.begin():
+        with self._db.writing() as s:
             if s.get(QuestionLogRow, question_id) is None:
                 return False
             s.add(FeedbackRow(question_id=question_id, rating=max(-1, min(1, rating)), report=report,

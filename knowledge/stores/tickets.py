@@ -122,7 +122,7 @@ class Tickets:
                     return _ticket(row)
         for _ in range(8):  # 27^6 ≈ 387 million codes: a collision is rare, eight in a row is a broken RNG
             try:
-                with self._db.session() as s, s.begin():
+                with self._db.writing() as s:
                     row = TicketRow(code=new_code(), question_id=question_id, question=question[:2000],
                                     reason=reason, status=TicketStatus.RECEIVED, topic=topic[:32] or None,
                                     channel=channel[:64] or None)
