@@ -69,10 +69,10 @@ def _warm_up(service: AnswerService) -> None:
     service.kb.homophones()  # read only for questions that found nothing, but built here rather than then
 
 
-def _warm_up_when_serving(app: FastAPI, service: AnswerService, threads: int) -> None:
-    """Start :func:`_warm_up` in a thread when the server starts (its lifespan), not while the page is built,
-    and give the server ``threads`` worker threads (AnyIO's default of 40 let questions waiting for an answering
-    slot hold every thread, so an answer already kept queued behind them)."""
+def _when_serving(app: FastAPI, service: AnswerService, threads: int) -> None:
+    """What the server does as it starts (its lifespan), not while the page is built: it gets ``threads`` worker
+    threads (AnyIO's default of 40 let questions waiting for an answering slot hold every thread, so an answer
+    already kept queued behind them), and :func:`_warm_up` starts in a thread of its own."""
     outer = app.router.lifespan_context
 
     @asynccontextmanager
@@ -132,7 +132,7 @@ def create_app(settings: Settings) -> FastAPI:
     with lean_build():  # Gradio's throw-away apps skipped: the Blocks gets its one app at mount()
         demo = build_chat(service, limiter, trusted, curator.workflow).queue(default_concurrency_limit=16,
                                                                              max_size=512)
-    _warm_up_when_serving(app, service, settings.web_threads)
+    _when_serving(app, service, settings.web_threads)
     return mount(app, demo, "/", css=CSS, head=HEAD, footer_links=["api"], max_file_size="1kb")
 
 

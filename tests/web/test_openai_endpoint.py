@@ -510,7 +510,7 @@ def host_pages(extractive_app: LiveApp) -> Iterator[tuple[str, str]]:
         server.server_close()
 
 
-def _embed_frame(browser: Browser, site: str, app: LiveApp) -> Page:
+def _open_widget(browser: Browser, site: str, app: LiveApp) -> Page:
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.goto(site + "/")
     bubble = page.locator("#askscience-bubble")
@@ -559,7 +559,7 @@ def test_embed_may_be_framed_only_by_the_channels_origins(extractive_app: LiveAp
 @pytest.mark.integration
 def test_the_widget_opens_the_chat_on_an_allowed_site(browser: Browser, extractive_app: LiveApp,
                                                       host_pages: tuple[str, str], tmp_path: Path) -> None:
-    page = _embed_frame(browser, host_pages[0], extractive_app)
+    page = _open_widget(browser, host_pages[0], extractive_app)
     frame = _frame_at(page, f"{extractive_app.url}/embed")
     assert frame is not None, [f.url for f in page.frames]
     assert frame.evaluate("location.origin") == extractive_app.url  # the page really loaded in the frame
@@ -574,7 +574,7 @@ def test_the_widget_opens_the_chat_on_an_allowed_site(browser: Browser, extracti
 @pytest.mark.integration
 def test_chromium_refuses_to_frame_the_chat_on_another_site(browser: Browser, extractive_app: LiveApp,
                                                             host_pages: tuple[str, str], tmp_path: Path) -> None:
-    page = _embed_frame(browser, host_pages[1], extractive_app)
+    page = _open_widget(browser, host_pages[1], extractive_app)
     assert _frame_at(page, "chrome-error://") is not None, [f.url for f in page.frames]
     assert not any(f.url.startswith(extractive_app.url) for f in page.frames)  # the chat never loaded
     page.screenshot(path=str(tmp_path / "widget-refused.png"))
